@@ -1,0 +1,150 @@
+//! The TOML configuration (the CLI contract in PRODUCT.md). No `[hipopay]`
+//! section means demo mode against the built-in sandbox.
+
+use crate::error::CashierError;
+use crate::money::Currency;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub hipopay: Option<HipoPayConfig>,
+    #[serde(default)]
+    pub terminal: TerminalConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HipoPayConfig {
+    pub base_url: String,
+    pub agent_no: String,
+    pub merchant_no: String,
+    pub private_key_file: PathBuf,
+    pub hipopay_public_key_file: Option<PathBuf>,
+    /// Seconds before a call's outcome counts as unknown (default 20).
+    pub timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalConfig {
+    #[serde(default = "default_currency")]
+    pub currency: Currency,
+    /// The terminal's IP sent to WeChat; detected when absent.
+    pub ip: Option<String>,
+    /// How often to ask HipoPay about a payment still in progress (default 3000).
+    pub poll_interval_ms: Option<u64>,
+}
+
+fn default_currency() -> Currency {
+    Currency::HKD
+}
+
+impl Default for TerminalConfig {
+    fn default() -> Self {
+        TerminalConfig {
+            currency: default_currency(),
+            ip: None,
+            poll_interval_ms: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a config file. A missing file is demo mode; a broken one is an error
+    /// that names the file and the problem.
+    pub fn load(path: &Path) -> Result<Config, CashierError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(CashierError::Config(format!("cannot read the config {}: {e}", path.display()))),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, CashierError> {
+        let mut config: Config = toml::from_str(text)
+            .map_err(|e| CashierError::Config(format!("the config {} is not valid: {}", path.display(), e.to_string().trim())))?;
+        if let Some(h) = &mut config.hipopay {
+            for (name, value) in [("base_url", &h.base_url), ("agent_no", &h.agent_no), ("merchant_no", &h.merchant_no)] {
+                if value.trim().is_empty() {
+                    return Err(CashierError::Config(format!("the config {}: hipopay.{name} is empty", path.display())));
+                }
+            }
+            // Key paths are relative to the config file, not the working directory.
+            let base = path.parent().unwrap_or(Path::new("."));
+            if h.private_key_file.is_relative() {
+                h.private_key_file = base.join(&h.private_key_file);
+            }
+            if let Some(p) = &mut h.hipopay_public_key_file {
+                if p.is_relative() {
+                    *p = base.join(&*p);
+                }
+            }
+        }
+        if config.terminal.poll_interval_ms == Some(0) {
+            return Err(CashierError::Config("terminal.poll_interval_ms must be above 0".into()));
+        }
+        Ok(config)
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.hipopay.is_none()
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), CashierError> {
+        let text = toml::to_string_pretty(self).map_err(|e| CashierError::Config(e.to_string()))?;
+        crate::fsutil::write_atomic(path, text.as_bytes())
+            .map_err(|e| CashierError::Config(format!("cannot write {}: {e}", path.display())))
+    }
+}
+
+/// Where things live when no option or environment variable says otherwise.
+pub struct DefaultPaths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+pub fn default_paths() -> DefaultPaths {
+    match directories::ProjectDirs::from("app", "Cashier", "cashier") {
+        Some(d) => DefaultPaths {
+            config_file: d.config_dir().join("config.toml"),
+            data_dir: d.data_dir().to_path_buf(),
+        },
+        None => DefaultPaths {
+            config_file: PathBuf::from("cashier.toml"),
+            data_dir: PathBuf::from("cashier-data"),
+        },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_hipopay_section_is_demo_mode() {
+        let c = Config::parse("[terminal]\ncurrency = \"JPY\"\n", Path::new("/etc/c.toml")).unwrap();
+        assert!(c.is_demo());
+        assert_eq!(c.terminal.currency, Currency::JPY);
+        assert!(Config::parse("", Path::new("c.toml")).unwrap().is_demo());
+    }
+
+    #[test]
+    fn live_config_resolves_key_paths() {
+        let text = "[hipopay]\nbase_url = \"https://api.example\"\nagent_no = \"A\"\nmerchant_no = \"M\"\nprivate_key_file = \"k.pem\"\n";
+        let c = Config::parse(text, Path::new("/etc/cashier/c.toml")).unwrap();
+        assert_eq!(c.hipopay.unwrap().private_key_file, PathBuf::from("/etc/cashier/k.pem"));
+    }
+
+    #[test]
+    fn broken_configs_are_refused_clearly() {
+        let e = Config::parse("[hipopay]\nbase_url = 3\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("c.toml"));
+        assert!(Config::parse("[terminal]\ncurrency = \"XYZ\"\n", Path::new("c.toml")).is_err());
+        assert!(Config::parse("[terminal]\ncurency = \"HKD\"\n", Path::new("c.toml")).is_err(), "typos are caught");
+        let empty = "[hipopay]\nbase_url = \"\"\nagent_no = \"A\"\nmerchant_no = \"M\"\nprivate_key_file = \"k\"\n";
+        assert!(Config::parse(empty, Path::new("c.toml")).is_err());
+    }
+}

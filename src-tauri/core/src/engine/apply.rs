@@ -1,0 +1,141 @@
+//! Turning HipoPay's answers about an order into ledger changes. Only a
+//! definite answer moves an order; anything unclear leaves it PENDING.
+
+use super::Engine;
+use crate::error::CashierError;
+use crate::hipopay::{HipoPayError, RemoteOrder, RemoteStatus};
+use crate::ledger::{Order, OrderStatus, OrderUpdate, PaymentFlow};
+use std::time::Duration;
+
+fn age_ms(since: i64) -> i64 {
+    crate::ledger_now_ms() - since
+}
+
+fn older_than(since: i64, d: Duration) -> bool {
+    age_ms(since) > i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Engine {
+    /// Records what HipoPay said about an order. An answer about another order
+    /// or another amount is not trusted: the order stays as it was.
+    pub(super) fn apply_remote(&self, order: &Order, remote: &RemoteOrder, why: &str) -> Result<Order, CashierError> {
+        if let Some(no) = &remote.merchant_order_no {
+            if no != &order.merchant_order_no {
+                return Err(HipoPayError::Malformed(format!(
+                    "HipoPay answered about order {no}, not {}",
+                    order.merchant_order_no
+                ))
+                .into());
+            }
+        }
+        if let Some(amount) = remote.amount_minor {
+            if amount != order.amount.minor || remote.currency.is_some_and(|c| c != order.amount.currency) {
+                return Err(HipoPayError::Malformed(format!(
+                    "HipoPay reports a different amount for order {}",
+                    order.merchant_order_no
+                ))
+                .into());
+            }
+        }
+        let (status, error) = match remote.status {
+            RemoteStatus::Init => (OrderStatus::Pending, None),
+            RemoteStatus::Paid => (OrderStatus::Paid, None),
+            RemoteStatus::Fail => (
+                OrderStatus::Failed,
+                Some(match &remote.fail_reason {
+                    Some(reason) => format!("declined by {}: {reason}", wallet_name(order)),
+                    None => format!("declined by {}", wallet_name(order)),
+                }),
+            ),
+            RemoteStatus::Expired => (OrderStatus::Expired, Some("expired unpaid".to_string())),
+        };
+        let update = OrderUpdate {
+            status: Some(status),
+            payment_no: remote.payment_no.clone(),
+            exchange_rate: remote.exchange_rate.clone(),
+            error,
+            qr_payload: None,
+        };
+        self.save_order(order.id, &update, why)
+    }
+
+    pub(super) fn save_order(&self, id: i64, update: &OrderUpdate, why: &str) -> Result<Order, CashierError> {
+        let (after, _) = self.ledger.update_order(id, update, why)?;
+        self.emit_order(&after);
+        Ok(after)
+    }
+
+    pub(super) fn fail_order(&self, id: i64, reason: String, why: &str) -> Result<Order, CashierError> {
+        let update = OrderUpdate {
+            status: Some(OrderStatus::Failed),
+            error: Some(reason),
+            ..OrderUpdate::default()
+        };
+        self.save_order(id, &update, why)
+    }
+
+    /// Asks HipoPay about a PENDING order and records a definite answer.
+    /// Errors mean "still unknown"; the order is unchanged.
+    pub(super) async fn check_order(&self, order: &Order) -> Result<Order, CashierError> {
+        if order.status.is_final() {
+            return Ok(order.clone());
+        }
+        let Some(_sent_at) = order.charge_sent_at else {
+            // The process stopped between writing the order and sending it.
+            return self.fail_order(order.id, "not sent: the app stopped before the charge left; nothing was taken".into(), "never sent");
+        };
+        let answer = self
+            .client
+            .query_order(order.wallet, &order.merchant_order_no, order.amount.currency)
+            .await;
+        match answer {
+            Ok(remote) => {
+                let updated = self.apply_remote(order, &remote, "query")?;
+                self.settle_stale_qr(&updated)
+            }
+            Err(HipoPayError::NotFound { .. }) => self.not_found(order),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// HipoPay does not know the order. For a scan that is definite once the
+    /// wallet would have closed it anyway; for a QR it just means "not paid yet".
+    fn not_found(&self, order: &Order) -> Result<Order, CashierError> {
+        let sent_at = order.charge_sent_at.unwrap_or(order.created_at);
+        match order.flow {
+            PaymentFlow::Scan if older_than(sent_at, order.wallet.scan_order_lifetime()) => self.fail_order(
+                order.id,
+                "HipoPay never received this charge; nothing was taken".into(),
+                "not found after the wallet's time limit",
+            ),
+            PaymentFlow::Qr if order.qr_payload.is_none() && older_than(sent_at, order.wallet.scan_order_lifetime()) => {
+                self.fail_order(order.id, "the QR code never arrived, so nobody could pay it".into(), "not found")
+            }
+            PaymentFlow::Qr => self.settle_stale_qr(order),
+            PaymentFlow::Scan => Ok(order.clone()),
+        }
+    }
+
+    /// A QR still unpaid after its payload expired can no longer be paid.
+    fn settle_stale_qr(&self, order: &Order) -> Result<Order, CashierError> {
+        if order.flow == PaymentFlow::Qr
+            && order.status == OrderStatus::Pending
+            && older_than(order.created_at, self.settings.qr_lifetime + Duration::from_secs(60))
+        {
+            let update = OrderUpdate {
+                status: Some(OrderStatus::Expired),
+                error: Some("the QR code expired unpaid".into()),
+                ..OrderUpdate::default()
+            };
+            return self.save_order(order.id, &update, "QR lifetime over");
+        }
+        Ok(order.clone())
+    }
+}
+
+fn wallet_name(order: &Order) -> &'static str {
+    match order.wallet {
+        crate::wallet::Wallet::Wechat => "WeChat Pay",
+        crate::wallet::Wallet::Alipay => "Alipay",
+    }
+}

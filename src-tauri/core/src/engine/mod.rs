@@ -1,0 +1,146 @@
+//! The payment engine: the cashier's flows over the HipoPay client and the
+//! ledger. Its rules: the order is on disk before any request leaves; one
+//! charge request per order, ever; an unclear answer is "unknown", resolved
+//! only by asking HipoPay with our merchant order number.
+
+mod apply;
+mod pay;
+mod reconcile;
+mod refund;
+
+pub use pay::{PayRequest, QrRequest};
+pub use reconcile::{Change, ReconcileReport};
+pub use refund::RefundRequest;
+
+use crate::hipopay::HipoPayClient;
+use crate::ledger::{Ledger, Order, Refund};
+use crate::money::Currency;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, Notify};
+
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    pub currency: Currency,
+    /// Sent to WeChat as the terminal's IP.
+    pub terminal_ip: String,
+    pub poll_interval: Duration,
+    /// How long a QR payload stays payable (HipoPay: up to 2 hours).
+    pub qr_lifetime: Duration,
+}
+
+impl EngineSettings {
+    pub fn new(currency: Currency, terminal_ip: &str) -> Self {
+        EngineSettings {
+            currency,
+            terminal_ip: terminal_ip.to_string(),
+            poll_interval: Duration::from_secs(3),
+            qr_lifetime: Duration::from_secs(2 * 60 * 60),
+        }
+    }
+}
+
+/// What the engine tells whoever listens (the desktop UI): every change.
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    Order(Order),
+    Refund(Refund),
+}
+
+/// Lets a cashier stop waiting without cancelling anything.
+#[derive(Debug, Clone, Default)]
+pub struct StopSignal {
+    stopped: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl StopSignal {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+    async fn wait(&self) {
+        if !self.is_stopped() {
+            self.notify.notified().await;
+        }
+    }
+}
+
+pub struct Engine {
+    ledger: Arc<Ledger>,
+    client: HipoPayClient,
+    settings: EngineSettings,
+    /// One live charge at a time at this counter.
+    counter: tokio::sync::Mutex<()>,
+    /// Orders and refunds a task of this engine is working on right now, so
+    /// reconciliation never races the cashier's own flow.
+    in_flight: Mutex<HashSet<(char, i64)>>,
+    events: broadcast::Sender<EngineEvent>,
+}
+
+/// Marks an order or refund busy for as long as it lives.
+struct InFlight<'a> {
+    engine: &'a Engine,
+    key: (char, i64),
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.engine.lock_in_flight().remove(&self.key);
+    }
+}
+
+impl Engine {
+    pub fn new(ledger: Arc<Ledger>, client: HipoPayClient, settings: EngineSettings) -> Self {
+        let (events, _) = broadcast::channel(256);
+        Engine {
+            ledger,
+            client,
+            settings,
+            counter: tokio::sync::Mutex::new(()),
+            in_flight: Mutex::new(HashSet::new()),
+            events,
+        }
+    }
+
+    pub fn ledger(&self) -> &Arc<Ledger> {
+        &self.ledger
+    }
+
+    pub fn client(&self) -> &HipoPayClient {
+        &self.client
+    }
+
+    pub fn settings(&self) -> &EngineSettings {
+        &self.settings
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit_order(&self, order: &Order) {
+        // No listener is fine: the CLI has none.
+        let _ = self.events.send(EngineEvent::Order(order.clone()));
+    }
+
+    fn emit_refund(&self, refund: &Refund) {
+        let _ = self.events.send(EngineEvent::Refund(refund.clone()));
+    }
+
+    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<(char, i64)>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn claim(&self, kind: char, id: i64) -> Option<InFlight<'_>> {
+        self.lock_in_flight().insert((kind, id)).then_some(InFlight { engine: self, key: (kind, id) })
+    }
+}

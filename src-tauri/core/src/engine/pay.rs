@@ -1,0 +1,252 @@
+//! Taking payments: the customer's code scanned at the counter, or a QR the
+//! customer scans; then waiting for a final answer.
+
+use super::{Engine, StopSignal};
+use crate::error::CashierError;
+use crate::hipopay::{ChargeRequest, HipoPayError};
+use crate::ledger::{NewOrder, Order, OrderStatus, OrderUpdate, PaymentFlow};
+use crate::money::{Currency, Money};
+use crate::wallet::{detect_wallet, mask_code, Wallet};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default)]
+pub struct PayRequest {
+    /// As typed: "12.50".
+    pub amount: String,
+    pub currency: Option<Currency>,
+    /// The customer's payment code, as the scanner read it.
+    pub code: String,
+    pub subject: Option<String>,
+    /// How long to wait for a final answer; the wallet's counter limit if None.
+    pub wait: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QrRequest {
+    pub wallet: Wallet,
+    pub amount: String,
+    pub currency: Option<Currency>,
+    pub subject: Option<String>,
+}
+
+const DEFAULT_SUBJECT: &str = "Counter payment";
+
+fn subject(text: Option<&str>) -> Result<String, CashierError> {
+    let s = text.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(DEFAULT_SUBJECT);
+    if s.chars().count() > 120 {
+        return Err(CashierError::Input("the note is longer than 120 characters".into()));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(CashierError::Input("the note has control characters".into()));
+    }
+    Ok(s.to_string())
+}
+
+/// Ours, unique, within WeChat's 32-character limit: CS + local time + random.
+pub(crate) fn merchant_order_no() -> String {
+    use rand::Rng;
+    let n: u32 = rand::thread_rng().gen_range(0..100_000_000);
+    format!("CS{}{n:08}", chrono::Local::now().format("%Y%m%d%H%M%S"))
+}
+
+fn code_hash(code: &str) -> String {
+    let digest = Sha256::digest(code.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engine {
+    /// Validates everything that can be checked locally, before any order exists.
+    fn prepare(&self, amount: &str, currency: Option<Currency>, note: Option<&str>) -> Result<(Money, String), CashierError> {
+        let currency = currency.unwrap_or(self.settings.currency);
+        Ok((Money::parse_positive(amount, currency)?, subject(note)?))
+    }
+
+    fn charge_request(&self, order: &Order) -> ChargeRequest {
+        ChargeRequest {
+            merchant_order_no: order.merchant_order_no.clone(),
+            amount: order.amount,
+            subject: order.subject.clone(),
+            ip: self.settings.terminal_ip.clone(),
+        }
+    }
+
+    /// Scan payment: wallet from the code, order on disk, one charge request,
+    /// then a wait for the final answer. A decline is `Ok` with a FAILED order;
+    /// `Err` means bad input (nothing was written) or a fault before any charge.
+    pub async fn pay_scan(&self, req: &PayRequest, stop: &StopSignal) -> Result<Order, CashierError> {
+        let code = req.code.trim();
+        let wallet = detect_wallet(code)?;
+        let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
+        let _counter = self
+            .counter
+            .try_lock()
+            .map_err(|_| CashierError::Busy("another payment is in progress at this counter".into()))?;
+        let shift = self.ledger.require_open_shift()?;
+        let order = self.ledger.insert_order(&NewOrder {
+            merchant_order_no: merchant_order_no(),
+            shift_id: shift.id,
+            staff_id: shift.staff_id,
+            wallet,
+            flow: PaymentFlow::Scan,
+            amount,
+            subject,
+            code_hash: Some(code_hash(code)),
+            code_masked: Some(mask_code(code)),
+        })?;
+        let _busy = self.claim('o', order.id);
+        self.emit_order(&order);
+        self.ledger.record_charge_sent(order.id)?;
+        let answer = self.client.scan_pay(wallet, &self.charge_request(&order), code).await;
+        let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
+        self.wait_for(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop).await
+    }
+
+    /// QR payment: creates the order at HipoPay and stores the payload to show.
+    /// Returns at once; the caller shows the QR and then waits.
+    pub async fn create_qr(&self, req: &QrRequest) -> Result<Order, CashierError> {
+        let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
+        let _counter = self
+            .counter
+            .try_lock()
+            .map_err(|_| CashierError::Busy("another payment is in progress at this counter".into()))?;
+        let shift = self.ledger.require_open_shift()?;
+        let order = self.ledger.insert_order(&NewOrder {
+            merchant_order_no: merchant_order_no(),
+            shift_id: shift.id,
+            staff_id: shift.staff_id,
+            wallet: req.wallet,
+            flow: PaymentFlow::Qr,
+            amount,
+            subject,
+            code_hash: None,
+            code_masked: None,
+        })?;
+        let _busy = self.claim('o', order.id);
+        self.emit_order(&order);
+        self.ledger.record_charge_sent(order.id)?;
+        let answer = self.client.create_qr(req.wallet, &self.charge_request(&order)).await;
+        self.after_charge(&order, answer.map(|q| (q.order, Some(q.payload)))).await
+    }
+
+    /// Records the answer to the one charge request.
+    async fn after_charge(
+        &self,
+        order: &Order,
+        answer: Result<(crate::hipopay::RemoteOrder, Option<String>), HipoPayError>,
+    ) -> Result<Order, CashierError> {
+        match answer {
+            Ok((remote, payload)) => {
+                self.ledger.record_charge_answer(order.id, "answered")?;
+                if payload.is_some() {
+                    let update = OrderUpdate { qr_payload: payload, ..OrderUpdate::default() };
+                    self.save_order(order.id, &update, "QR created")?;
+                }
+                let current = self.ledger.order(order.id)?;
+                match self.apply_remote(&current, &remote, "charge answer") {
+                    Ok(o) => Ok(o),
+                    // An answer we cannot trust is an unknown outcome.
+                    Err(e) => self.unknown_outcome(&current, &e.to_string()).await,
+                }
+            }
+            Err(e) if e.outcome_unknown() => {
+                self.ledger.record_charge_answer(order.id, &format!("unknown: {e}"))?;
+                self.unknown_outcome(order, &e.to_string()).await
+            }
+            Err(e) => {
+                self.ledger.record_charge_answer(order.id, &format!("refused: {e}"))?;
+                let failed = self.fail_order(order.id, e.to_string(), "charge refused")?;
+                if e.is_decline() {
+                    Ok(failed)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
+    /// The charge may or may not have happened: ask, never charge again.
+    async fn unknown_outcome(&self, order: &Order, what: &str) -> Result<Order, CashierError> {
+        let update = OrderUpdate {
+            error: Some(format!("checking with HipoPay after: {what}")),
+            ..OrderUpdate::default()
+        };
+        let order = self.save_order(order.id, &update, "outcome unknown")?;
+        match self.check_order(&order).await {
+            Ok(checked) if order.flow == PaymentFlow::Qr && checked.status == OrderStatus::Pending && checked.qr_payload.is_none() => {
+                // The order exists but its QR never reached us: nobody can pay it.
+                self.fail_order(order.id, "the QR code did not arrive, so nobody can pay it; make a new one".into(), "no QR payload")
+            }
+            Ok(checked) => Ok(checked),
+            Err(_) => Ok(self.ledger.order(order.id)?),
+        }
+    }
+
+    /// Polls a PENDING order until it is final, the time is up, or the cashier
+    /// stops waiting. Never sends another charge.
+    pub async fn wait_for(&self, order_id: i64, wait: Duration, stop: &StopSignal) -> Result<Order, CashierError> {
+        let deadline = Instant::now() + wait;
+        let mut order = self.ledger.order(order_id)?;
+        while !order.status.is_final() && !stop.is_stopped() {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            let pause = self.settings.poll_interval.min(deadline - now);
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.wait() => break,
+            }
+            // A failed check (network) just means "ask again next time".
+            order = match self.check_order(&order).await {
+                Ok(o) => o,
+                Err(_) => self.ledger.order(order_id)?,
+            };
+        }
+        Ok(order)
+    }
+
+    /// The cashier gave up waiting: the order stays PENDING and is watched;
+    /// if it turns PAID later it is flagged for a manager.
+    pub fn abandon(&self, order_id: i64) -> Result<Order, CashierError> {
+        let order = self.ledger.mark_abandoned(order_id)?;
+        self.emit_order(&order);
+        Ok(order)
+    }
+
+    /// Asks HipoPay now about one order (the "check now" button, `order ID`).
+    pub async fn refresh_order(&self, reference: &str) -> Result<Order, CashierError> {
+        let order = self.ledger.find_order(reference)?;
+        if order.status.is_final() {
+            return Ok(order);
+        }
+        match self.claim('o', order.id) {
+            Some(_busy) => self.check_order(&order).await,
+            None => Ok(order),
+        }
+    }
+
+    /// CNY per one unit of `currency`, from HipoPay.
+    pub async fn exchange_rate(&self, wallet: Wallet, currency: Currency) -> Result<String, CashierError> {
+        Ok(self.client.rate(wallet, currency).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn order_numbers_fit_wechat() {
+        let n = super::merchant_order_no();
+        assert!(n.len() <= 32 && n.starts_with("CS"));
+        assert!(n.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(n, super::merchant_order_no());
+    }
+
+    #[test]
+    fn notes_are_checked() {
+        assert_eq!(super::subject(None).ok().as_deref(), Some("Counter payment"));
+        assert_eq!(super::subject(Some(" 奶茶 ")).ok().as_deref(), Some("奶茶"));
+        assert!(super::subject(Some(&"x".repeat(121))).is_err());
+        assert!(super::subject(Some("a\u{7}b")).is_err());
+    }
+}

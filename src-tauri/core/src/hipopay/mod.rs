@@ -1,0 +1,11 @@
+//! The HipoPay acquirer API: signing, the HTTP client and its answers.
+
+mod client;
+mod error;
+pub mod model;
+pub mod sign;
+
+pub use client::{ChargeRequest, ClientConfig, Clock, HipoPayClient, QrOrder};
+pub use error::HipoPayError;
+pub use model::{RemoteOrder, RemoteRefund, RemoteRefundStatus, RemoteStatus};
+pub use sign::{KeyError, Signer};

@@ -1,0 +1,211 @@
+//! Request signing and notification verification, as section 2.2 and 10.3 of
+//! the HipoPay document describe.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use sha2::Sha256;
+use std::fmt;
+use std::path::Path;
+
+/// Python 2 `urllib.quote(s, safe="")`: only letters, digits and `_.-` stay.
+/// (Python 3.7+ also keeps `~`; HipoPay's reference routine is Python 2.)
+const PY2_QUOTE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'.').remove(b'-');
+
+pub fn py2_quote(s: &str) -> String {
+    utf8_percent_encode(s, PY2_QUOTE).to_string()
+}
+
+/// The string HipoPay signs: params sorted by key, each key and value quoted,
+/// `k=v` joined by `&`, then `,` and the Timestamp header exactly as sent.
+pub fn signature_string(params: &[(&str, &str)], timestamp: &str) -> String {
+    let mut sorted: Vec<&(&str, &str)> = params.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
+    let joined: Vec<String> = sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", py2_quote(k), py2_quote(v)))
+        .collect();
+    format!("{},{}", joined.join("&"), timestamp)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read the key file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("the key file {path} is not an RSA private key in PEM form (PKCS#1 \"BEGIN RSA PRIVATE KEY\" or PKCS#8 \"BEGIN PRIVATE KEY\")")]
+    NotAPrivateKey { path: String },
+    #[error("the key file {path} is not an RSA public key in PEM form")]
+    NotAPublicKey { path: String },
+    #[error("the key in {path} is {bits} bits; HipoPay needs at least 1024")]
+    TooSmall { path: String, bits: usize },
+}
+
+/// The merchant's signing key. Its Debug output never shows key material.
+#[derive(Clone)]
+pub struct Signer {
+    key: SigningKey<Sha256>,
+    public: RsaPublicKey,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signer(RSA-{}, redacted)", self.public.size() * 8)
+    }
+}
+
+impl Signer {
+    pub fn new(key: RsaPrivateKey) -> Self {
+        let public = key.to_public_key();
+        Signer {
+            key: SigningKey::<Sha256>::new(key),
+            public,
+        }
+    }
+
+    /// Reads a PKCS#1 or PKCS#8 PEM private key. Errors name the file, never its content.
+    pub fn from_pem_file(path: &Path) -> Result<Self, KeyError> {
+        let shown = path.display().to_string();
+        let pem = std::fs::read_to_string(path).map_err(|e| KeyError::Unreadable {
+            path: shown.clone(),
+            reason: e.kind().to_string(),
+        })?;
+        Self::from_pem(&pem, &shown)
+    }
+
+    pub fn from_pem(pem: &str, shown_as: &str) -> Result<Self, KeyError> {
+        let key = RsaPrivateKey::from_pkcs1_pem(pem.trim())
+            .or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem.trim()))
+            .map_err(|_| KeyError::NotAPrivateKey {
+                path: shown_as.to_string(),
+            })?;
+        let bits = key.size() * 8;
+        if bits < 1024 {
+            return Err(KeyError::TooSmall {
+                path: shown_as.to_string(),
+                bits,
+            });
+        }
+        Ok(Signer::new(key))
+    }
+
+    pub fn public_key(&self) -> &RsaPublicKey {
+        &self.public
+    }
+
+    /// RSA PKCS#1 v1.5 over SHA-256, base64: deterministic for a given input.
+    pub fn sign(&self, message: &str) -> String {
+        let signature = self.key.sign(message.as_bytes());
+        BASE64.encode(signature.to_bytes())
+    }
+
+    pub fn sign_params(&self, params: &[(&str, &str)], timestamp: &str) -> String {
+        self.sign(&signature_string(params, timestamp))
+    }
+}
+
+/// Reads an RSA public key (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY").
+pub fn public_key_from_pem_file(path: &Path) -> Result<RsaPublicKey, KeyError> {
+    let shown = path.display().to_string();
+    let pem = std::fs::read_to_string(path).map_err(|e| KeyError::Unreadable {
+        path: shown.clone(),
+        reason: e.kind().to_string(),
+    })?;
+    RsaPublicKey::from_public_key_pem(pem.trim())
+        .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
+        .map_err(|_| KeyError::NotAPublicKey { path: shown })
+}
+
+/// Verifies a payment notification (section 10.3): unlike requests, the
+/// notification's string is built from the **raw** values, not quoted ones.
+pub fn verify_notification(
+    public_key: &RsaPublicKey,
+    form: &[(&str, &str)],
+    timestamp: &str,
+    signature_b64: &str,
+) -> bool {
+    let mut sorted: Vec<&(&str, &str)> = form.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
+    let joined: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let message = format!("{},{}", joined.join("&"), timestamp);
+    let Ok(raw) = BASE64.decode(signature_b64.trim()) else {
+        return false;
+    };
+    let Ok(signature) = Signature::try_from(raw.as_slice()) else {
+        return false;
+    };
+    VerifyingKey::<Sha256>::new(public_key.clone())
+        .verify(message.as_bytes(), &signature)
+        .is_ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_python2() {
+        assert_eq!(py2_quote("abc"), "abc");
+        assert_eq!(py2_quote("a b"), "a%20b");
+        assert_eq!(
+            py2_quote("&=+/%#~*!'()"),
+            "%26%3D%2B%2F%25%23%7E%2A%21%27%28%29"
+        );
+        assert_eq!(py2_quote("中文"), "%E4%B8%AD%E6%96%87");
+        assert_eq!(py2_quote(""), "");
+        assert_eq!(py2_quote("A-Z_.-09"), "A-Z_.-09");
+    }
+
+    #[test]
+    fn signature_string_sorts_and_keeps_empty_values() {
+        let s = signature_string(
+            &[("currency", "HKD"), ("amount", "1.00"), ("note", ""), ("b c", "x y")],
+            "1500000000",
+        );
+        assert_eq!(s, "amount=1.00&b%20c=x%20y&currency=HKD&note=,1500000000");
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let key = crate::testkeys::signer();
+        let shown = format!("{key:?}");
+        assert!(shown.contains("redacted"));
+        assert!(!shown.contains("BEGIN"));
+    }
+
+    #[test]
+    fn notification_verifies_over_raw_values_only() {
+        let signer = crate::testkeys::signer();
+        let form = [("status", "PAID"), ("product_info", "奶茶 x2"), ("no", "123")];
+        let raw: Vec<String> = {
+            let mut f = form.to_vec();
+            f.sort();
+            f.iter().map(|(k, v)| format!("{k}={v}")).collect()
+        };
+        let message = format!("{},1600000000", raw.join("&"));
+        let sig = signer.sign(&message);
+        assert!(verify_notification(signer.public_key(), &form, "1600000000", &sig));
+        assert!(!verify_notification(signer.public_key(), &form, "1600000001", &sig));
+        let tampered = [("status", "PAID"), ("product_info", "奶茶 x3"), ("no", "123")];
+        assert!(!verify_notification(signer.public_key(), &tampered, "1600000000", &sig));
+        assert!(!verify_notification(signer.public_key(), &form, "1600000000", "not base64!"));
+    }
+
+    #[test]
+    fn bad_key_files_give_a_clear_error_without_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.pem");
+        std::fs::write(&path, "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n").unwrap();
+        let err = Signer::from_pem_file(&path).unwrap_err();
+        assert!(matches!(err, KeyError::NotAPrivateKey { .. }));
+        assert!(!err.to_string().contains("c2VjcmV0"));
+        let missing = Signer::from_pem_file(&dir.path().join("nope.pem")).unwrap_err();
+        assert!(matches!(missing, KeyError::Unreadable { .. }));
+    }
+}

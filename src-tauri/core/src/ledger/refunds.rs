@@ -1,0 +1,237 @@
+//! Refunds. Each gets its `outer_refund_no` committed before it is sent, so a
+//! retry after a crash or a lost answer is the same refund, never a second one.
+
+use super::orders::{order_from_row, SELECT_ORDER};
+use super::{audit, now_ms, Ledger, LedgerError};
+use crate::money::{format_minor, Currency, Money};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RefundStatus {
+    Pending,
+    Success,
+    Failed,
+}
+
+impl RefundStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "PENDING",
+            RefundStatus::Success => "SUCCESS",
+            RefundStatus::Failed => "FAILED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub id: i64,
+    pub order_id: i64,
+    pub merchant_order_no: String,
+    pub shift_id: i64,
+    pub outer_refund_no: String,
+    pub amount: Money,
+    pub status: RefundStatus,
+    pub refund_no: Option<String>,
+    pub reason: String,
+    pub approved_by: i64,
+    pub approved_by_name: String,
+    pub error: Option<String>,
+    pub sent_count: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Serialize for Refund {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            id: i64,
+            order_id: i64,
+            merchant_order_no: &'a str,
+            status: RefundStatus,
+            amount: String,
+            currency: Currency,
+            refund_no: &'a Option<String>,
+            outer_refund_no: &'a str,
+            reason: &'a str,
+            approved_by: &'a str,
+            error: &'a Option<String>,
+            shift_id: i64,
+            created_at: String,
+        }
+        View {
+            id: self.id,
+            order_id: self.order_id,
+            merchant_order_no: &self.merchant_order_no,
+            status: self.status,
+            amount: self.amount.to_decimal_string(),
+            currency: self.amount.currency,
+            refund_no: &self.refund_no,
+            outer_refund_no: &self.outer_refund_no,
+            reason: &self.reason,
+            approved_by: &self.approved_by_name,
+            error: &self.error,
+            shift_id: self.shift_id,
+            created_at: crate::time::iso(self.created_at),
+        }
+        .serialize(s)
+    }
+}
+
+pub(crate) const SELECT_REFUND: &str = "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
+  FROM refunds r JOIN orders o ON o.id = r.order_id JOIN staff st ON st.id = r.approved_by";
+
+pub(crate) fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<Refund> {
+    let currency: String = r.get("currency")?;
+    let currency = currency.parse::<Currency>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let status: String = r.get("status")?;
+    Ok(Refund {
+        id: r.get("id")?,
+        order_id: r.get("order_id")?,
+        merchant_order_no: r.get("merchant_order_no")?,
+        shift_id: r.get("shift_id")?,
+        outer_refund_no: r.get("outer_refund_no")?,
+        amount: Money::new(r.get("amount_minor")?, currency),
+        status: match status.as_str() {
+            "SUCCESS" => RefundStatus::Success,
+            "FAILED" => RefundStatus::Failed,
+            _ => RefundStatus::Pending,
+        },
+        refund_no: r.get("refund_no")?,
+        reason: r.get("reason")?,
+        approved_by: r.get("approved_by")?,
+        approved_by_name: r.get("approved_by_name")?,
+        error: r.get("error")?,
+        sent_count: r.get("sent_count")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+fn load(conn: &rusqlite::Connection, id: i64) -> Result<Refund, LedgerError> {
+    conn.query_row(&format!("{SELECT_REFUND} WHERE r.id = ?1"), [id], refund_from_row)
+        .optional()?
+        .ok_or_else(|| LedgerError::NotFound(format!("refund #{id}")))
+}
+
+pub struct NewRefund<'a> {
+    pub order_id: i64,
+    pub shift_id: i64,
+    pub outer_refund_no: &'a str,
+    /// None: everything still refundable.
+    pub amount_minor: Option<i64>,
+    pub reason: &'a str,
+    pub approved_by: i64,
+}
+
+impl Ledger {
+    /// Commits a PENDING refund after checking, in the same transaction, that
+    /// the order is PAID and the amount fits in what is still refundable.
+    pub fn insert_refund(&self, new: &NewRefund<'_>) -> Result<Refund, LedgerError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let order = tx
+            .query_row(&format!("{SELECT_ORDER} WHERE o.id = ?1"), [new.order_id], order_from_row)
+            .optional()?
+            .ok_or_else(|| LedgerError::NotFound(format!("order #{}", new.order_id)))?;
+        if order.status != super::OrderStatus::Paid {
+            return Err(LedgerError::Rule(format!(
+                "order #{} is {}, only PAID orders can be refunded",
+                order.id,
+                order.status.as_str()
+            )));
+        }
+        let refundable = order.refundable_minor();
+        let cur = order.amount.currency;
+        let amount = new.amount_minor.unwrap_or(refundable);
+        if amount <= 0 || refundable <= 0 {
+            return Err(LedgerError::Rule(format!("order #{} has nothing left to refund", order.id)));
+        }
+        if amount > refundable {
+            return Err(LedgerError::Rule(format!(
+                "{} {cur} is more than the refundable {} {cur}",
+                format_minor(amount, cur),
+                format_minor(refundable, cur)
+            )));
+        }
+        let now = now_ms();
+        tx.execute(
+            "INSERT INTO refunds (order_id, shift_id, outer_refund_no, amount_minor, status, reason, approved_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'PENDING', ?5, ?6, ?7, ?7)",
+            params![new.order_id, new.shift_id, new.outer_refund_no, amount, new.reason, new.approved_by, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            Some(new.approved_by),
+            "refund_created",
+            Some("refund"),
+            Some(id),
+            &format!("order #{} {} {cur} {}: {}", order.id, format_minor(amount, cur), new.outer_refund_no, new.reason),
+        )?;
+        let refund = load(&tx, id)?;
+        tx.commit()?;
+        Ok(refund)
+    }
+
+    pub fn record_refund_sent(&self, id: i64) -> Result<(), LedgerError> {
+        let conn = self.conn();
+        conn.execute("UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1 WHERE id = ?2", params![now_ms(), id])?;
+        audit::append(&conn, None, "refund_sent", Some("refund"), Some(id), "")?;
+        Ok(())
+    }
+
+    /// Moves a PENDING refund to its answer. Final refunds do not change.
+    pub fn update_refund(
+        &self,
+        id: i64,
+        status: RefundStatus,
+        refund_no: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<(Refund, bool), LedgerError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let before = load(&tx, id)?;
+        if before.status != RefundStatus::Pending {
+            return Ok((before, false));
+        }
+        let refund_no = refund_no.map(str::to_string).or(before.refund_no.clone());
+        let error = match status {
+            RefundStatus::Success => None,
+            _ => error.map(str::to_string).or(before.error.clone()),
+        };
+        tx.execute(
+            "UPDATE refunds SET status = ?1, refund_no = ?2, error = ?3, updated_at = ?4 WHERE id = ?5",
+            params![status.as_str(), refund_no, error, now_ms(), id],
+        )?;
+        if status != before.status {
+            audit::append(&tx, None, "refund_status", Some("refund"), Some(id), &format!("PENDING -> {}", status.as_str()))?;
+        }
+        let after = load(&tx, id)?;
+        tx.commit()?;
+        Ok((after, status != before.status))
+    }
+
+    pub fn refund(&self, id: i64) -> Result<Refund, LedgerError> {
+        load(&self.conn(), id)
+    }
+
+    pub fn refunds_for_order(&self, order_id: i64) -> Result<Vec<Refund>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{SELECT_REFUND} WHERE r.order_id = ?1 ORDER BY r.id"))?;
+        let rows = stmt.query_map([order_id], refund_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn pending_refunds(&self) -> Result<Vec<Refund>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{SELECT_REFUND} WHERE r.status = 'PENDING' ORDER BY r.id"))?;
+        let rows = stmt.query_map([], refund_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}

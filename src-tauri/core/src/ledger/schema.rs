@@ -1,0 +1,106 @@
+//! The ledger's schema. Append new migrations; never edit a shipped one.
+
+use rusqlite_migration::{Migrations, M};
+
+const V1: &str = r#"
+CREATE TABLE staff (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role        TEXT NOT NULL CHECK (role IN ('manager', 'cashier')),
+    pin_hash    TEXT NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 1,
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE shifts (
+    id          INTEGER PRIMARY KEY,
+    staff_id    INTEGER NOT NULL REFERENCES staff(id),
+    opened_at   INTEGER NOT NULL,
+    closed_at   INTEGER,
+    closed_by   INTEGER REFERENCES staff(id)
+);
+-- At most one open shift per terminal.
+CREATE UNIQUE INDEX shifts_one_open ON shifts ((closed_at IS NULL)) WHERE closed_at IS NULL;
+
+CREATE TABLE orders (
+    id                INTEGER PRIMARY KEY,
+    merchant_order_no TEXT NOT NULL UNIQUE,
+    shift_id          INTEGER NOT NULL REFERENCES shifts(id),
+    staff_id          INTEGER NOT NULL REFERENCES staff(id),
+    wallet            TEXT NOT NULL CHECK (wallet IN ('wechat', 'alipay')),
+    flow              TEXT NOT NULL CHECK (flow IN ('scan', 'qr')),
+    status            TEXT NOT NULL CHECK (status IN ('PENDING', 'PAID', 'FAILED', 'EXPIRED')),
+    amount_minor      INTEGER NOT NULL CHECK (amount_minor > 0),
+    currency          TEXT NOT NULL,
+    subject           TEXT NOT NULL,
+    -- A payment code is one-time: its hash is unique so it is never charged twice.
+    code_hash         TEXT UNIQUE,
+    code_masked       TEXT,
+    payment_no        TEXT,
+    qr_payload        TEXT,
+    exchange_rate     TEXT,
+    error             TEXT,
+    abandoned         INTEGER NOT NULL DEFAULT 0,
+    needs_review      INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE INDEX orders_shift ON orders (shift_id);
+CREATE INDEX orders_payment_no ON orders (payment_no);
+CREATE INDEX orders_open ON orders (status) WHERE status = 'PENDING' OR needs_review = 1;
+
+-- The one charge request an order may ever send, written just before it leaves.
+CREATE TABLE payment_attempts (
+    id          INTEGER PRIMARY KEY,
+    order_id    INTEGER NOT NULL UNIQUE REFERENCES orders(id),
+    sent_at     INTEGER NOT NULL,
+    answered_at INTEGER,
+    outcome     TEXT
+);
+
+CREATE TABLE refunds (
+    id              INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL REFERENCES orders(id),
+    shift_id        INTEGER NOT NULL REFERENCES shifts(id),
+    outer_refund_no TEXT NOT NULL UNIQUE,
+    amount_minor    INTEGER NOT NULL CHECK (amount_minor > 0),
+    status          TEXT NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'FAILED')),
+    refund_no       TEXT,
+    reason          TEXT NOT NULL,
+    approved_by     INTEGER NOT NULL REFERENCES staff(id),
+    error           TEXT,
+    sent_count      INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX refunds_order ON refunds (order_id);
+CREATE INDEX refunds_shift ON refunds (shift_id);
+CREATE INDEX refunds_pending ON refunds (status) WHERE status = 'PENDING';
+
+CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    staff_id  INTEGER REFERENCES staff(id),
+    action    TEXT NOT NULL,
+    entity    TEXT,
+    entity_id INTEGER,
+    detail    TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}
