@@ -107,7 +107,7 @@ pub enum ShiftCommand {
 #[derive(Args, Debug)]
 pub struct PayArgs {
     /// Amount in the currency's units, e.g. 12.50 (1200 for JPY).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     #[arg(long)]
     pub currency: Option<String>,
@@ -126,7 +126,7 @@ pub struct PayArgs {
 pub struct QrArgs {
     #[arg(long, value_parser = ["wechat", "alipay"])]
     pub wallet: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     #[arg(long)]
     pub currency: Option<String>,
@@ -163,7 +163,7 @@ pub struct RefundArgs {
     /// Order id, or our or HipoPay's order number.
     pub order_id: String,
     /// Amount to refund; everything still refundable if omitted.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: Option<String>,
     #[arg(long)]
     pub reason: Option<String>,

@@ -10,7 +10,18 @@ use args::Cli;
 use clap::Parser;
 
 fn main() {
-    let cli = Cli::parse();
+    // Usage errors exit 1, not clap's 2: 2 means "declined" in our contract.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let informational = matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion);
+            let _ = e.print();
+            if !informational && std::env::args().any(|a| a == "--json") {
+                output::json(&serde_json::json!({ "error": e.kind().to_string(), "kind": "input" }));
+            }
+            std::process::exit(if informational { output::EXIT_OK } else { output::EXIT_OTHER });
+        }
+    };
     let as_json = cli.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
