@@ -34,35 +34,77 @@ async fn scan_payments_in_both_wallets() {
     assert_eq!(s(&ali, "amount"), "1200");
     // The sandbox saw exactly these orders, with our numbers and amounts.
     let orders = c.sim.orders();
-    let sim_wx = orders.iter().find(|o| o.merchant_order_no == s(&wx, "merchant_order_no")).unwrap();
-    assert_eq!((sim_wx.amount_minor, sim_wx.currency.as_str(), sim_wx.status.as_str()), (1250, "HKD", "PAID"));
+    let sim_wx = orders
+        .iter()
+        .find(|o| o.merchant_order_no == s(&wx, "merchant_order_no"))
+        .unwrap();
+    assert_eq!(
+        (
+            sim_wx.amount_minor,
+            sim_wx.currency.as_str(),
+            sim_wx.status.as_str()
+        ),
+        (1250, "HKD", "PAID")
+    );
     assert_eq!(sim_wx.payment_no, s(&wx, "payment_no"));
-    let sim_ali = orders.iter().find(|o| o.merchant_order_no == s(&ali, "merchant_order_no")).unwrap();
-    assert_eq!((sim_ali.amount_minor, sim_ali.currency.as_str()), (1200, "JPY"));
+    let sim_ali = orders
+        .iter()
+        .find(|o| o.merchant_order_no == s(&ali, "merchant_order_no"))
+        .unwrap();
+    assert_eq!(
+        (sim_ali.amount_minor, sim_ali.currency.as_str()),
+        (1200, "JPY")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn qr_payments_in_both_wallets_paid_by_the_customer() {
     let c = Counter::start().await;
     c.open_shift().await;
-    for (wallet, prefix) in [("wechat", "weixin://"), ("alipay", "https://qr.alipay.com/")] {
+    for (wallet, prefix) in [
+        ("wechat", "weixin://"),
+        ("alipay", "https://qr.alipay.com/"),
+    ] {
         let png = c.dir.path().join(format!("{wallet}.png"));
         let r = c
-            .cli(&["qr", "--wallet", wallet, "--amount", "8.80", "--json", "--png", png.to_str().unwrap()], &[])
+            .cli(
+                &[
+                    "qr",
+                    "--wallet",
+                    wallet,
+                    "--amount",
+                    "8.80",
+                    "--json",
+                    "--png",
+                    png.to_str().unwrap(),
+                ],
+                &[],
+            )
             .await;
         assert_eq!(r.code, 3, "a fresh QR is PENDING: {}", r.stderr);
         let order = r.json();
         let payload = s(&order, "qr_payload");
         assert!(payload.starts_with(prefix), "{payload}");
         assert_eq!(s(&order, "flow"), "qr");
-        let sim_order = c.sim.orders().into_iter().find(|o| o.merchant_order_no == s(&order, "merchant_order_no")).unwrap();
+        let sim_order = c
+            .sim
+            .orders()
+            .into_iter()
+            .find(|o| o.merchant_order_no == s(&order, "merchant_order_no"))
+            .unwrap();
         assert_eq!(sim_order.qr_payload.as_deref(), Some(payload.as_str()));
         assert!(image::open(&png).unwrap().width() >= 512);
         // Not paid yet: still PENDING when asked.
-        let r = c.cli(&["order", &order["id"].to_string(), "--json"], &[]).await;
+        let r = c
+            .cli(&["order", &order["id"].to_string(), "--json"], &[])
+            .await;
         assert_eq!((r.code, s(&r.json(), "status")), (3, "PENDING".into()));
-        c.sim.customer_pays(&s(&order, "merchant_order_no")).unwrap();
-        let r = c.cli(&["order", &order["id"].to_string(), "--json"], &[]).await;
+        c.sim
+            .customer_pays(&s(&order, "merchant_order_no"))
+            .unwrap();
+        let r = c
+            .cli(&["order", &order["id"].to_string(), "--json"], &[])
+            .await;
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(s(&r.json(), "status"), "PAID");
     }
@@ -74,7 +116,21 @@ async fn qr_wait_returns_when_the_customer_pays() {
     config.customer_pays_qr_after = Some(std::time::Duration::from_millis(300));
     let c = Counter::start_with(config).await;
     c.open_shift().await;
-    let r = c.cli(&["qr", "--wallet", "alipay", "--amount", "5", "--wait-secs", "10", "--json"], &[]).await;
+    let r = c
+        .cli(
+            &[
+                "qr",
+                "--wallet",
+                "alipay",
+                "--amount",
+                "5",
+                "--wait-secs",
+                "10",
+                "--json",
+            ],
+            &[],
+        )
+        .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(s(&r.json(), "status"), "PAID");
 }
@@ -94,7 +150,9 @@ async fn init_then_paid_while_waiting() {
 async fn init_forever_is_pending_then_reconciled_as_paid() {
     let c = Counter::start().await;
     c.open_shift().await;
-    let r = c.pay("4.00", "284567890123456103", &["--wait-secs", "1"]).await;
+    let r = c
+        .pay("4.00", "284567890123456103", &["--wait-secs", "1"])
+        .await;
     assert_eq!(r.code, 3, "{}", r.stderr);
     let order = r.json();
     assert_eq!(s(&order, "status"), "PENDING");
@@ -109,10 +167,20 @@ async fn init_forever_is_pending_then_reconciled_as_paid() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report = r.json();
     let change = &report["changes"][0];
-    assert_eq!((s(change, "from"), s(change, "to")), ("PENDING".into(), "PAID".into()));
-    assert_eq!(change["paid_after_abandon"], true, "an abandoned order that turns PAID is shown loudly");
+    assert_eq!(
+        (s(change, "from"), s(change, "to")),
+        ("PENDING".into(), "PAID".into())
+    );
+    assert_eq!(
+        change["paid_after_abandon"], true,
+        "an abandoned order that turns PAID is shown loudly"
+    );
     assert_eq!(report["needs_review"][0]["merchant_order_no"], no.as_str());
-    assert_eq!(c.sim.charge_requests(&no), 1, "reconcile never charges again");
+    assert_eq!(
+        c.sim.charge_requests(&no),
+        1,
+        "reconcile never charges again"
+    );
     let r = c.cli(&["order", &no, "--json"], &[]).await;
     assert_eq!((r.code, s(&r.json(), "status")), (0, "PAID".into()));
 }
@@ -130,9 +198,18 @@ async fn declined_payment_shows_the_reason() {
     assert_eq!(r.code, 2);
     assert!(s(&r.json(), "error").contains("BUYER_BALANCE_NOT_ENOUGH"));
     // Without --json the reason is in words on stdout.
-    let r = c.cli(&["pay", "--amount", "1", "--code", "134567890123457101"], &[]).await;
+    let r = c
+        .cli(
+            &["pay", "--amount", "1", "--code", "134567890123457101"],
+            &[],
+        )
+        .await;
     assert_eq!(r.code, 2);
-    assert!(r.stdout.contains("FAILED") && r.stdout.contains("NOTENOUGH"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("FAILED") && r.stdout.contains("NOTENOUGH"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -145,7 +222,11 @@ async fn dropped_answer_is_recovered_without_a_second_charge() {
         let order = r.json();
         assert_eq!(s(&order, "status"), "PAID");
         assert!(!s(&order, "payment_no").is_empty());
-        assert_eq!(c.sim.charge_requests(&s(&order, "merchant_order_no")), 1, "exactly one charge request");
+        assert_eq!(
+            c.sim.charge_requests(&s(&order, "merchant_order_no")),
+            1,
+            "exactly one charge request"
+        );
     }
 }
 
@@ -153,8 +234,14 @@ async fn dropped_answer_is_recovered_without_a_second_charge() {
 async fn service_unavailable_is_unknown_never_failed() {
     let c = Counter::start().await;
     c.open_shift().await;
-    let r = c.pay("7.00", "134567890123456105", &["--wait-secs", "1"]).await;
-    assert_eq!(r.code, 3, "a 503 after a charge request is unknown: {}", r.stderr);
+    let r = c
+        .pay("7.00", "134567890123456105", &["--wait-secs", "1"])
+        .await;
+    assert_eq!(
+        r.code, 3,
+        "a 503 after a charge request is unknown: {}",
+        r.stderr
+    );
     let order = r.json();
     assert_eq!(s(&order, "status"), "PENDING");
     assert!(s(&order, "error").contains("503"), "{order}");
@@ -163,8 +250,14 @@ async fn service_unavailable_is_unknown_never_failed() {
     let again = c.pay("7.00", "134567890123456105", &[]).await;
     assert_eq!(again.code, 1);
     assert_eq!(c.sim.charge_requests(&s(&order, "merchant_order_no")), 1);
-    let text = c.cli(&["order", &s(&order, "merchant_order_no")], &[]).await;
-    assert!(text.stdout.contains("do not charge again"), "{}", text.stdout);
+    let text = c
+        .cli(&["order", &s(&order, "merchant_order_no")], &[])
+        .await;
+    assert!(
+        text.stdout.contains("do not charge again"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -176,7 +269,12 @@ async fn refunds_full_partial_over_and_wrong_pin() {
     let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
     let before = c.money_requests();
     // A wrong PIN (the cashier's own) is refused and nothing is sent.
-    let r = c.cli(&["refund", &id, "--amount", "10", "--json"], &[("CASHIER_MANAGER_PIN", CASHIER_PIN)]).await;
+    let r = c
+        .cli(
+            &["refund", &id, "--amount", "10", "--json"],
+            &[("CASHIER_MANAGER_PIN", CASHIER_PIN)],
+        )
+        .await;
     assert_eq!(r.code, 1);
     assert!(r.json()["error"].as_str().unwrap().contains("wrong PIN"));
     // No PIN and no terminal: refused, nothing sent.
@@ -185,27 +283,54 @@ async fn refunds_full_partial_over_and_wrong_pin() {
     assert!(r.stderr.contains("CASHIER_MANAGER_PIN"), "{}", r.stderr);
     assert_eq!(c.money_requests(), before);
     // Partial.
-    let r = c.cli(&["refund", &id, "--amount", "30.50", "--reason", "one cup returned", "--json"], &manager).await;
+    let r = c
+        .cli(
+            &[
+                "refund",
+                &id,
+                "--amount",
+                "30.50",
+                "--reason",
+                "one cup returned",
+                "--json",
+            ],
+            &manager,
+        )
+        .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     let refund = r.json();
-    assert_eq!((s(&refund, "status"), s(&refund, "amount")), ("SUCCESS".into(), "30.50".into()));
+    assert_eq!(
+        (s(&refund, "status"), s(&refund, "amount")),
+        ("SUCCESS".into(), "30.50".into())
+    );
     assert_eq!(s(&refund, "approved_by"), "Mei");
     assert!(!s(&refund, "refund_no").is_empty());
     // Over-refund: refused before sending.
     let before = c.money_requests();
-    let r = c.cli(&["refund", &id, "--amount", "69.51", "--json"], &manager).await;
+    let r = c
+        .cli(&["refund", &id, "--amount", "69.51", "--json"], &manager)
+        .await;
     assert_eq!(r.code, 1);
-    assert!(r.json()["error"].as_str().unwrap().contains("refundable 69.50"));
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("refundable 69.50"));
     assert_eq!(c.money_requests(), before);
     // Full: the rest.
     let r = c.cli(&["refund", &id, "--json"], &manager).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(s(&r.json(), "amount"), "69.50");
     let order = c.cli(&["order", &id, "--json"], &[]).await.json();
-    assert_eq!((s(&order, "refunded"), s(&order, "refundable")), ("100.00".into(), "0.00".into()));
+    assert_eq!(
+        (s(&order, "refunded"), s(&order, "refundable")),
+        ("100.00".into(), "0.00".into())
+    );
     assert_eq!(order["refunds"].as_array().unwrap().len(), 2);
     let sim_refunds = c.sim.refunds();
-    assert_eq!(sim_refunds.iter().map(|r| r.amount_minor).sum::<i64>(), 10000);
+    assert_eq!(
+        sim_refunds.iter().map(|r| r.amount_minor).sum::<i64>(),
+        10000
+    );
     // Nothing left.
     let r = c.cli(&["refund", &id], &manager).await;
     assert_eq!(r.code, 1);
@@ -217,8 +342,16 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let c = Counter::start().await;
     c.open_shift().await;
     let cases: &[(&str, &str, &str)] = &[
-        ("12.50", "4006381333931", "not a WeChat or Alipay payment code"),
-        ("12.50", "13456789012345678", "not a WeChat or Alipay payment code"),
+        (
+            "12.50",
+            "4006381333931",
+            "not a WeChat or Alipay payment code",
+        ),
+        (
+            "12.50",
+            "13456789012345678",
+            "not a WeChat or Alipay payment code",
+        ),
         ("12.50", "abc", "not a WeChat or Alipay payment code"),
         ("12.505", WECHAT_OK, "more decimals"),
         ("0", WECHAT_OK, "greater than zero"),
@@ -239,19 +372,39 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert_eq!(r.code, 1);
     assert!(c.sim.requests().is_empty(), "nothing reached HipoPay");
     let list = c.cli(&["orders", "--all", "--json"], &[]).await.json();
-    assert!(list["orders"].as_array().unwrap().is_empty(), "nothing was written");
+    assert!(
+        list["orders"].as_array().unwrap().is_empty(),
+        "nothing was written"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn payments_need_an_open_shift_and_a_right_pin() {
     let c = Counter::start().await;
-    let r = c.cli(&["staff", "add", "--name", "Bo", "--role", "cashier"], &[("CASHIER_PIN", "1234")]).await;
+    let r = c
+        .cli(
+            &["staff", "add", "--name", "Bo", "--role", "cashier"],
+            &[("CASHIER_PIN", "1234")],
+        )
+        .await;
     assert_eq!(r.code, 1, "the first staff member must be a manager");
-    c.cli(&["staff", "add", "--name", "Mei", "--role", "manager"], &[("CASHIER_PIN", MANAGER_PIN)]).await;
+    c.cli(
+        &["staff", "add", "--name", "Mei", "--role", "manager"],
+        &[("CASHIER_PIN", MANAGER_PIN)],
+    )
+    .await;
     let r = c.pay("1", WECHAT_OK, &[]).await;
     assert_eq!(r.code, 1);
-    assert!(r.json()["error"].as_str().unwrap().contains("no shift is open"));
-    let r = c.cli(&["shift", "open", "--staff", "Mei"], &[("CASHIER_PIN", "0000")]).await;
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("no shift is open"));
+    let r = c
+        .cli(
+            &["shift", "open", "--staff", "Mei"],
+            &[("CASHIER_PIN", "0000")],
+        )
+        .await;
     assert_eq!(r.code, 1);
     assert!(c.sim.requests().is_empty());
 }
@@ -260,7 +413,12 @@ async fn payments_need_an_open_shift_and_a_right_pin() {
 async fn shift_report_and_csv_match_the_sandbox() {
     let c = Counter::start().await;
     c.open_shift().await;
-    let codes = ["134567890123456001", "134567890123456002", "284567890123456003", "284567890123456004"];
+    let codes = [
+        "134567890123456001",
+        "134567890123456002",
+        "284567890123456003",
+        "284567890123456004",
+    ];
     let amounts = ["10.00", "20.50", "30.25", "40.00"];
     let mut ids = vec![];
     for (code, amount) in codes.iter().zip(amounts) {
@@ -269,30 +427,68 @@ async fn shift_report_and_csv_match_the_sandbox() {
         ids.push(r.json()["id"].to_string());
     }
     c.pay("5.00", "134567890123456101", &[]).await; // declined
-    c.pay("6.00", "134567890123456103", &["--wait-secs", "0"]).await; // pending
+    c.pay("6.00", "134567890123456103", &["--wait-secs", "0"])
+        .await; // pending
     let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
-    assert_eq!(c.cli(&["refund", &ids[1], "--amount", "5.50"], &manager).await.code, 0);
+    assert_eq!(
+        c.cli(&["refund", &ids[1], "--amount", "5.50"], &manager)
+            .await
+            .code,
+        0
+    );
     assert_eq!(c.cli(&["refund", &ids[2]], &manager).await.code, 0);
 
     let report = c.cli(&["shift", "report", "--json"], &[]).await.json();
     // What HipoPay itself recorded as paid and refunded.
-    let sim_paid: i64 = c.sim.orders().iter().filter(|o| o.status == "PAID").map(|o| o.amount_minor).sum();
+    let sim_paid: i64 = c
+        .sim
+        .orders()
+        .iter()
+        .filter(|o| o.status == "PAID")
+        .map(|o| o.amount_minor)
+        .sum();
     let sim_refunded: i64 = c.sim.refunds().iter().map(|r| r.amount_minor).sum();
     let hkd = &report["totals"][0];
     assert_eq!(s(hkd, "currency"), "HKD");
-    let minor = |v: &Value| -> i64 { cashier_core::money::parse_minor(v.as_str().unwrap(), cashier_core::money::Currency::HKD).unwrap() };
+    let minor = |v: &Value| -> i64 {
+        cashier_core::money::parse_minor(v.as_str().unwrap(), cashier_core::money::Currency::HKD)
+            .unwrap()
+    };
     assert_eq!(minor(&hkd["paid"]), sim_paid);
     assert_eq!(minor(&hkd["refunded"]), sim_refunded);
     assert_eq!(minor(&hkd["net"]), sim_paid - sim_refunded);
     assert_eq!(s(hkd, "net"), "65.00");
-    assert_eq!((report["paid_count"].as_i64(), report["failed_count"].as_i64(), report["pending_count"].as_i64()), (Some(4), Some(1), Some(1)));
+    assert_eq!(
+        (
+            report["paid_count"].as_i64(),
+            report["failed_count"].as_i64(),
+            report["pending_count"].as_i64()
+        ),
+        (Some(4), Some(1), Some(1))
+    );
     assert_eq!(s(&report["refunds_by_approver"][0], "approved_by"), "Mei");
 
     let csv_path = c.dir.path().join("shift.csv");
-    let r = c.cli(&["shift", "export", "--format", "csv", "--out", csv_path.to_str().unwrap(), "--json"], &[]).await;
+    let r = c
+        .cli(
+            &[
+                "shift",
+                "export",
+                "--format",
+                "csv",
+                "--out",
+                csv_path.to_str().unwrap(),
+                "--json",
+            ],
+            &[],
+        )
+        .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     let bytes = std::fs::read(&csv_path).unwrap();
-    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM so spreadsheets read UTF-8");
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "a BOM so spreadsheets read UTF-8"
+    );
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -301,12 +497,25 @@ async fn shift_report_and_csv_match_the_sandbox() {
     let mut paid = 0;
     let mut refunded = 0;
     for row in &rows {
-        let amount = cashier_core::money::parse_minor(&row[col("amount")], cashier_core::money::Currency::HKD).unwrap();
+        let amount = cashier_core::money::parse_minor(
+            &row[col("amount")],
+            cashier_core::money::Currency::HKD,
+        )
+        .unwrap();
         match (&row[col("type")], &row[col("status")]) {
             ("order", "PAID") => {
                 paid += amount;
-                let sim = c.sim.orders().into_iter().find(|o| o.merchant_order_no == row[col("merchant_order_no")]).unwrap();
-                assert_eq!(sim.payment_no, row[col("hipopay_order_no")], "carries HipoPay's number");
+                let sim = c
+                    .sim
+                    .orders()
+                    .into_iter()
+                    .find(|o| o.merchant_order_no == row[col("merchant_order_no")])
+                    .unwrap();
+                assert_eq!(
+                    sim.payment_no,
+                    row[col("hipopay_order_no")],
+                    "carries HipoPay's number"
+                );
             }
             ("refund", "SUCCESS") => refunded -= amount,
             _ => {}
@@ -315,28 +524,59 @@ async fn shift_report_and_csv_match_the_sandbox() {
     assert_eq!((paid, refunded), (sim_paid, sim_refunded));
 
     // Close: the cashier's own PIN; the summary is the report.
-    let r = c.cli(&["shift", "close", "--json"], &[("CASHIER_PIN", CASHIER_PIN)]).await;
+    let r = c
+        .cli(
+            &["shift", "close", "--json"],
+            &[("CASHIER_PIN", CASHIER_PIN)],
+        )
+        .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["open"], false);
-    assert_eq!(c.pay("1", "134567890123456099", &[]).await.code, 1, "no payments after close");
+    assert_eq!(
+        c.pay("1", "134567890123456099", &[]).await.code,
+        1,
+        "no payments after close"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_payment_is_recovered_by_reconcile() {
     let c = Counter::start().await;
     c.open_shift().await;
-    let mut child = c.command(&["pay", "--amount", "15", "--code", "134567890123456103", "--wait-secs", "30", "--json"], &[]).spawn().unwrap();
+    let mut child = c
+        .command(
+            &[
+                "pay",
+                "--amount",
+                "15",
+                "--code",
+                "134567890123456103",
+                "--wait-secs",
+                "30",
+                "--json",
+            ],
+            &[],
+        )
+        .spawn()
+        .unwrap();
     // Wait until the charge has reached the sandbox, then kill -9 the CLI.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while c.sim.orders().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the charge never arrived");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the charge never arrived"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     child.start_kill().unwrap();
     child.wait().await.unwrap();
     let no = c.sim.orders()[0].merchant_order_no.clone();
     let r = c.cli(&["order", &no, "--json"], &[]).await;
-    assert_eq!(s(&r.json(), "status"), "PENDING", "the order survived the crash");
+    assert_eq!(
+        s(&r.json(), "status"),
+        "PENDING",
+        "the order survived the crash"
+    );
     c.sim.customer_pays(&no).unwrap();
     let r = c.cli(&["reconcile", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -359,25 +599,64 @@ async fn demo_mode_needs_no_config_at_all() {
             .stdin(std::process::Stdio::null());
         cmd.output().unwrap()
     };
-    let out = run(vec!["staff", "add", "--name", "Mei", "--role", "manager"], vec![("CASHIER_PIN", "1234")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        vec!["staff", "add", "--name", "Mei", "--role", "manager"],
+        vec![("CASHIER_PIN", "1234")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("DEMO"));
-    let out = run(vec!["shift", "open", "--staff", "Mei"], vec![("CASHIER_PIN", "1234")]);
+    let out = run(
+        vec!["shift", "open", "--staff", "Mei"],
+        vec![("CASHIER_PIN", "1234")],
+    );
     assert!(out.status.success());
-    let out = run(vec!["pay", "--amount", "12.50", "--code", WECHAT_OK, "--json"], vec![]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        vec!["pay", "--amount", "12.50", "--code", WECHAT_OK, "--json"],
+        vec![],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let order: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s(&order, "status"), "PAID");
     // A later run (a new in-process sandbox) still knows the order.
-    let out = run(vec!["refund", &order["id"].to_string(), "--json"], vec![("CASHIER_MANAGER_PIN", "1234")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        vec!["refund", &order["id"].to_string(), "--json"],
+        vec![("CASHIER_MANAGER_PIN", "1234")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn help_documents_every_command() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli")).arg("--help").output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["staff", "shift", "pay", "qr", "order", "reconcile", "refund", "--config", "--db", "--json", "Exit codes"] {
+    for cmd in [
+        "staff",
+        "shift",
+        "pay",
+        "qr",
+        "order",
+        "reconcile",
+        "refund",
+        "--config",
+        "--db",
+        "--json",
+        "Exit codes",
+    ] {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
 }

@@ -5,7 +5,8 @@
 mod common;
 
 use cashier_core::hipopay::{
-    ChargeRequest, ClientConfig, HipoPayClient, HipoPayError, RemoteRefundStatus, RemoteStatus, Signer,
+    ChargeRequest, ClientConfig, HipoPayClient, HipoPayError, RemoteRefundStatus, RemoteStatus,
+    Signer,
 };
 use cashier_core::money::{Currency, Money};
 use cashier_core::wallet::Wallet;
@@ -27,25 +28,52 @@ fn charge(no: &str, minor: i64) -> ChargeRequest {
 async fn scan_pay_query_refund_and_refund_query_for_both_wallets() {
     let sim = start_sim(sim_config()).await;
     let client = client_for(&sim);
-    for (wallet, code) in [(Wallet::Wechat, "134567890123456789"), (Wallet::Alipay, "284567890123456789")] {
+    for (wallet, code) in [
+        (Wallet::Wechat, "134567890123456789"),
+        (Wallet::Alipay, "284567890123456789"),
+    ] {
         let no = format!("T-{wallet}-1");
-        let paid = client.scan_pay(wallet, &charge(&no, 1250), code).await.unwrap();
+        let paid = client
+            .scan_pay(wallet, &charge(&no, 1250), code)
+            .await
+            .unwrap();
         assert_eq!(paid.status, RemoteStatus::Paid);
         assert_eq!(paid.amount_minor, Some(1250));
         assert_eq!(paid.merchant_order_no.as_deref(), Some(no.as_str()));
         let payment_no = paid.payment_no.clone().unwrap();
-        let queried = client.query_order(wallet, &no, Currency::HKD).await.unwrap();
-        assert_eq!((queried.status, queried.payment_no.as_deref()), (RemoteStatus::Paid, Some(payment_no.as_str())));
+        let queried = client
+            .query_order(wallet, &no, Currency::HKD)
+            .await
+            .unwrap();
+        assert_eq!(
+            (queried.status, queried.payment_no.as_deref()),
+            (RemoteStatus::Paid, Some(payment_no.as_str()))
+        );
         assert_eq!(queried.refundable_minor, Some(1250));
         let outer = format!("R-{wallet}-1");
-        let refund = client.refund(wallet, &payment_no, &outer, Money::new(250, Currency::HKD)).await.unwrap();
+        let refund = client
+            .refund(wallet, &payment_no, &outer, Money::new(250, Currency::HKD))
+            .await
+            .unwrap();
         assert_eq!(refund.status, RemoteRefundStatus::Success);
         assert_eq!(refund.amount_minor, Some(250));
         // Sending the same refund again is the same refund, not a second one.
-        client.refund(wallet, &payment_no, &outer, Money::new(250, Currency::HKD)).await.unwrap();
-        let found = client.query_refund(wallet, &outer, Currency::HKD).await.unwrap();
-        assert_eq!((found.status, found.outer_refund_no.as_deref()), (RemoteRefundStatus::Success, Some(outer.as_str())));
-        let after = client.query_order(wallet, &no, Currency::HKD).await.unwrap();
+        client
+            .refund(wallet, &payment_no, &outer, Money::new(250, Currency::HKD))
+            .await
+            .unwrap();
+        let found = client
+            .query_refund(wallet, &outer, Currency::HKD)
+            .await
+            .unwrap();
+        assert_eq!(
+            (found.status, found.outer_refund_no.as_deref()),
+            (RemoteRefundStatus::Success, Some(outer.as_str()))
+        );
+        let after = client
+            .query_order(wallet, &no, Currency::HKD)
+            .await
+            .unwrap();
         assert_eq!(after.refundable_minor, Some(1000));
     }
     assert_eq!(sim.refunds().len(), 2);
@@ -61,7 +89,10 @@ async fn qr_orders_for_both_wallets() {
         assert_eq!(qr.order.status, RemoteStatus::Init);
         assert!(!qr.payload.is_empty());
         sim.customer_pays(&no).unwrap();
-        let paid = client.query_order(wallet, &no, Currency::HKD).await.unwrap();
+        let paid = client
+            .query_order(wallet, &no, Currency::HKD)
+            .await
+            .unwrap();
         assert_eq!(paid.status, RemoteStatus::Paid);
     }
 }
@@ -70,20 +101,41 @@ async fn qr_orders_for_both_wallets() {
 async fn exchange_rates_from_both_shapes() {
     let sim = start_sim(sim_config()).await;
     let client = client_for(&sim);
-    assert_eq!(client.rate(Wallet::Wechat, Currency::HKD).await.unwrap(), "0.9123");
+    assert_eq!(
+        client.rate(Wallet::Wechat, Currency::HKD).await.unwrap(),
+        "0.9123"
+    );
     // Alipay puts `rate` at the top level.
-    assert!(client.rate(Wallet::Alipay, Currency::USD).await.unwrap().starts_with("7.12"));
+    assert!(client
+        .rate(Wallet::Alipay, Currency::USD)
+        .await
+        .unwrap()
+        .starts_with("7.12"));
 }
 
 #[tokio::test]
 async fn a_wrong_key_is_refused_with_401() {
     let sim = start_sim(sim_config()).await;
     let wrong = Signer::from_pem_file(&common::fixture("wrong_private.pem")).unwrap();
-    let client = HipoPayClient::new(ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO), wrong).unwrap();
-    let err = client.rate(Wallet::Wechat, Currency::HKD).await.unwrap_err();
+    let client = HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO),
+        wrong,
+    )
+    .unwrap();
+    let err = client
+        .rate(Wallet::Wechat, Currency::HKD)
+        .await
+        .unwrap_err();
     assert!(matches!(err, HipoPayError::Signature { .. }), "{err:?}");
     assert!(err.to_string().contains("401"));
-    let err = client.scan_pay(Wallet::Wechat, &charge("T-wrong", 100), "134567890123456789").await.unwrap_err();
+    let err = client
+        .scan_pay(
+            Wallet::Wechat,
+            &charge("T-wrong", 100),
+            "134567890123456789",
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, HipoPayError::Signature { .. }) && !err.outcome_unknown());
     assert!(sim.orders().is_empty());
 }
@@ -91,17 +143,34 @@ async fn a_wrong_key_is_refused_with_401() {
 #[tokio::test]
 async fn a_wrong_agent_or_merchant_is_refused() {
     let sim = start_sim(sim_config()).await;
-    let other_agent = HipoPayClient::new(ClientConfig::new(&sim.base_url(), "SOMEONE", MERCHANT_NO), agent_signer()).unwrap();
-    assert!(matches!(other_agent.rate(Wallet::Alipay, Currency::HKD).await, Err(HipoPayError::Signature { .. })));
-    let other_merchant = HipoPayClient::new(ClientConfig::new(&sim.base_url(), AGENT_NO, "NOT-MINE"), agent_signer()).unwrap();
-    assert!(matches!(other_merchant.rate(Wallet::Wechat, Currency::HKD).await, Err(HipoPayError::Forbidden { .. })));
+    let other_agent = HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), "SOMEONE", MERCHANT_NO),
+        agent_signer(),
+    )
+    .unwrap();
+    assert!(matches!(
+        other_agent.rate(Wallet::Alipay, Currency::HKD).await,
+        Err(HipoPayError::Signature { .. })
+    ));
+    let other_merchant = HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), AGENT_NO, "NOT-MINE"),
+        agent_signer(),
+    )
+    .unwrap();
+    assert!(matches!(
+        other_merchant.rate(Wallet::Wechat, Currency::HKD).await,
+        Err(HipoPayError::Forbidden { .. })
+    ));
 }
 
 #[tokio::test]
 async fn a_stale_clock_is_refused_with_411() {
     let sim = start_sim(sim_config()).await;
     let skewed = client_for(&sim).with_clock(Arc::new(|| chrono::Utc::now().timestamp() - 3600));
-    let err = skewed.rate(Wallet::Wechat, Currency::HKD).await.unwrap_err();
+    let err = skewed
+        .rate(Wallet::Wechat, Currency::HKD)
+        .await
+        .unwrap_err();
     assert!(matches!(err, HipoPayError::Clock { .. }), "{err:?}");
     assert_eq!(err.kind(), "clock");
 }
@@ -110,34 +179,75 @@ async fn a_stale_clock_is_refused_with_411() {
 async fn declines_unknowns_and_broken_answers_are_told_apart() {
     let sim = start_sim(sim_config()).await;
     let client = client_for(&sim);
-    let err = client.scan_pay(Wallet::Wechat, &charge("T-d", 100), "134567890123456101").await.unwrap_err();
+    let err = client
+        .scan_pay(Wallet::Wechat, &charge("T-d", 100), "134567890123456101")
+        .await
+        .unwrap_err();
     assert!(matches!(&err, HipoPayError::Wechat { wx_code, .. } if wx_code == "NOTENOUGH"));
     assert!(err.is_decline() && !err.outcome_unknown());
-    let fail = client.scan_pay(Wallet::Alipay, &charge("T-d2", 100), "284567890123456101").await.unwrap();
+    let fail = client
+        .scan_pay(Wallet::Alipay, &charge("T-d2", 100), "284567890123456101")
+        .await
+        .unwrap();
     assert_eq!(fail.status, RemoteStatus::Fail);
     assert!(fail.fail_reason.is_some());
-    let paying = client.scan_pay(Wallet::Wechat, &charge("T-u", 100), "134567890123456109").await.unwrap_err();
+    let paying = client
+        .scan_pay(Wallet::Wechat, &charge("T-u", 100), "134567890123456109")
+        .await
+        .unwrap_err();
     assert!(paying.outcome_unknown(), "USERPAYING is not a decline");
-    for (code, no) in [("134567890123456105", "T-503"), ("134567890123456108", "T-500")] {
-        let err = client.scan_pay(Wallet::Wechat, &charge(no, 100), code).await.unwrap_err();
-        assert!(matches!(err, HipoPayError::Server { .. }) && err.outcome_unknown(), "{err:?}");
+    for (code, no) in [
+        ("134567890123456105", "T-503"),
+        ("134567890123456108", "T-500"),
+    ] {
+        let err = client
+            .scan_pay(Wallet::Wechat, &charge(no, 100), code)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, HipoPayError::Server { .. }) && err.outcome_unknown(),
+            "{err:?}"
+        );
     }
-    let err = client.scan_pay(Wallet::Wechat, &charge("T-drop", 100), "134567890123456104").await.unwrap_err();
-    assert!(matches!(err, HipoPayError::Interrupted(_)) && err.outcome_unknown(), "{err:?}");
-    let err = client.scan_pay(Wallet::Wechat, &charge("T-bad", 100), "134567890123456107").await.unwrap_err();
-    assert!(matches!(err, HipoPayError::Malformed(_)) && err.outcome_unknown(), "{err:?}");
-    let err = client.query_order(Wallet::Alipay, "T-nothing", Currency::HKD).await.unwrap_err();
+    let err = client
+        .scan_pay(Wallet::Wechat, &charge("T-drop", 100), "134567890123456104")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HipoPayError::Interrupted(_)) && err.outcome_unknown(),
+        "{err:?}"
+    );
+    let err = client
+        .scan_pay(Wallet::Wechat, &charge("T-bad", 100), "134567890123456107")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HipoPayError::Malformed(_)) && err.outcome_unknown(),
+        "{err:?}"
+    );
+    let err = client
+        .query_order(Wallet::Alipay, "T-nothing", Currency::HKD)
+        .await
+        .unwrap_err();
     assert!(matches!(err, HipoPayError::NotFound { .. }));
 }
 
 #[tokio::test]
 async fn a_slow_answer_times_out_as_unknown() {
     let sim = start_sim(sim_config()).await;
-    sim.add_fault(FaultRule { method: "GET".into(), path: "/rate".into(), fault: Fault::Delay(Duration::from_millis(1500)), times: 1 });
+    sim.add_fault(FaultRule {
+        method: "GET".into(),
+        path: "/rate".into(),
+        fault: Fault::Delay(Duration::from_millis(1500)),
+        times: 1,
+    });
     let mut config = ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO);
     config.timeout = Duration::from_millis(300);
     let client = HipoPayClient::new(config, agent_signer()).unwrap();
-    let err = client.rate(Wallet::Wechat, Currency::HKD).await.unwrap_err();
+    let err = client
+        .rate(Wallet::Wechat, Currency::HKD)
+        .await
+        .unwrap_err();
     assert_eq!(err, HipoPayError::Timeout);
     assert!(err.outcome_unknown());
 }
@@ -147,13 +257,31 @@ async fn nothing_listening_is_a_connect_error_not_an_unknown() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let client = HipoPayClient::new(ClientConfig::new(&format!("http://127.0.0.1:{port}"), AGENT_NO, MERCHANT_NO), agent_signer()).unwrap();
-    let err = client.scan_pay(Wallet::Wechat, &charge("T-c", 100), "134567890123456789").await.unwrap_err();
-    assert!(matches!(err, HipoPayError::Connect(_)) && !err.outcome_unknown(), "{err:?}");
+    let client = HipoPayClient::new(
+        ClientConfig::new(&format!("http://127.0.0.1:{port}"), AGENT_NO, MERCHANT_NO),
+        agent_signer(),
+    )
+    .unwrap();
+    let err = client
+        .scan_pay(Wallet::Wechat, &charge("T-c", 100), "134567890123456789")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HipoPayError::Connect(_)) && !err.outcome_unknown(),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn bad_client_settings_are_refused() {
-    assert!(HipoPayClient::new(ClientConfig::new("ftp://x", AGENT_NO, MERCHANT_NO), agent_signer()).is_err());
-    assert!(HipoPayClient::new(ClientConfig::new("https://x", "", MERCHANT_NO), agent_signer()).is_err());
+    assert!(HipoPayClient::new(
+        ClientConfig::new("ftp://x", AGENT_NO, MERCHANT_NO),
+        agent_signer()
+    )
+    .is_err());
+    assert!(HipoPayClient::new(
+        ClientConfig::new("https://x", "", MERCHANT_NO),
+        agent_signer()
+    )
+    .is_err());
 }

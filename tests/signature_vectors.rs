@@ -12,13 +12,27 @@ use std::process::{Command, Stdio};
 
 fn vectors() -> Vec<Vec<(&'static str, &'static str)>> {
     vec![
-        vec![("merchant_no", "M001"), ("currency", "HKD"), ("amount", "100"), ("auth_code", "135605691981176449")],
-        vec![("product_info", "这里是商品的描述"), ("subject", "奶茶 珍珠"), ("currency", "HKD")],
+        vec![
+            ("merchant_no", "M001"),
+            ("currency", "HKD"),
+            ("amount", "100"),
+            ("auth_code", "135605691981176449"),
+        ],
+        vec![
+            ("product_info", "这里是商品的描述"),
+            ("subject", "奶茶 珍珠"),
+            ("currency", "HKD"),
+        ],
         vec![("product_info", "a b  c"), ("ip", "102.142.32.12")],
         vec![("note", "&=+/%#~*!'()"), ("amount", "0.10")],
         vec![("notify_url", ""), ("agent_order_id", ""), ("amount", "1")],
         vec![("order_no", "2017062313070231980966651")],
-        vec![("subject", "Ümlaut ß — ©"), ("z", "last"), ("A", "upper first"), ("_", "underscore")],
+        vec![
+            ("subject", "Ümlaut ß — ©"),
+            ("z", "last"),
+            ("A", "upper first"),
+            ("_", "underscore"),
+        ],
     ]
 }
 
@@ -36,13 +50,27 @@ fn python_signatures(key_pem: &str, timestamp: &str) -> Vec<(String, String)> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 must be installed (.ci/run installs it with the rsa package)");
-    child.stdin.take().unwrap().write_all(job.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let parsed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     parsed
         .into_iter()
-        .map(|v| (v["string"].as_str().unwrap().to_string(), v["signature"].as_str().unwrap().to_string()))
+        .map(|v| {
+            (
+                v["string"].as_str().unwrap().to_string(),
+                v["signature"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -53,12 +81,24 @@ fn strings_and_signatures_match_hipopays_routine() {
     let timestamp = "1700000000";
     let expected = python_signatures(&pem, timestamp);
     for (vector, (py_string, py_signature)) in vectors().iter().zip(&expected) {
-        assert_eq!(&signature_string(vector, timestamp), py_string, "string for {vector:?}");
-        assert_eq!(&signer.sign_params(vector, timestamp), py_signature, "signature for {vector:?}");
+        assert_eq!(
+            &signature_string(vector, timestamp),
+            py_string,
+            "string for {vector:?}"
+        );
+        assert_eq!(
+            &signer.sign_params(vector, timestamp),
+            py_signature,
+            "signature for {vector:?}"
+        );
     }
     // The vectors really exercise what they claim.
-    assert!(expected[3].0.contains("%26%3D%2B%2F%25%23%7E%2A%21%27%28%29"));
-    assert!(expected[4].0.starts_with("agent_order_id=&amount=1&notify_url=,"));
+    assert!(expected[3]
+        .0
+        .contains("%26%3D%2B%2F%25%23%7E%2A%21%27%28%29"));
+    assert!(expected[4]
+        .0
+        .starts_with("agent_order_id=&amount=1&notify_url=,"));
     assert!(expected[2].0.contains("a%20b%20%20c"));
 }
 

@@ -14,7 +14,9 @@ pub const MANAGER_PIN: &str = "9876";
 pub const CASHIER_PIN: &str = "1234";
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
 }
 
 pub fn agent_signer() -> Signer {
@@ -22,16 +24,25 @@ pub fn agent_signer() -> Signer {
 }
 
 pub fn sim_config() -> SimConfig {
-    let public = hipopay_sim::public_key_from_pem(&std::fs::read_to_string(fixture("agent_public.pem")).unwrap()).unwrap();
+    let public = hipopay_sim::public_key_from_pem(
+        &std::fs::read_to_string(fixture("agent_public.pem")).unwrap(),
+    )
+    .unwrap();
     SimConfig::new(AGENT_NO, MERCHANT_NO, public)
 }
 
 pub async fn start_sim(config: SimConfig) -> SimHandle {
-    SimHandle::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+    SimHandle::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
 }
 
 pub fn client_for(sim: &SimHandle) -> HipoPayClient {
-    HipoPayClient::new(ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO), agent_signer()).unwrap()
+    HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO),
+        agent_signer(),
+    )
+    .unwrap()
 }
 
 pub struct CliOutput {
@@ -43,8 +54,18 @@ pub struct CliOutput {
 impl CliOutput {
     /// The one JSON object printed with --json.
     pub fn json(&self) -> Value {
-        let lines: Vec<&str> = self.stdout.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert_eq!(lines.len(), 1, "exactly one JSON line expected, got stdout={:?} stderr={:?}", self.stdout, self.stderr);
+        let lines: Vec<&str> = self
+            .stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "exactly one JSON line expected, got stdout={:?} stderr={:?}",
+            self.stdout,
+            self.stderr
+        );
         serde_json::from_str(lines[0]).unwrap()
     }
 }
@@ -76,15 +97,30 @@ impl Counter {
         )
         .unwrap();
         let db = dir.path().join("ledger.sqlite3");
-        Counter { sim, dir, config, db }
+        Counter {
+            sim,
+            dir,
+            config,
+            db,
+        }
     }
 
     pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli"));
-        cmd.arg("--config").arg(&self.config).arg("--db").arg(&self.db).args(args);
-        cmd.env_remove("CASHIER_PIN").env_remove("CASHIER_MANAGER_PIN").env_remove("CASHIER_CONFIG").env_remove("CASHIER_DB");
+        cmd.arg("--config")
+            .arg(&self.config)
+            .arg("--db")
+            .arg(&self.db)
+            .args(args);
+        cmd.env_remove("CASHIER_PIN")
+            .env_remove("CASHIER_MANAGER_PIN")
+            .env_remove("CASHIER_CONFIG")
+            .env_remove("CASHIER_DB");
         cmd.envs(env.iter().copied());
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         cmd
     }
 
@@ -99,16 +135,29 @@ impl Counter {
 
     /// A manager (Mei), a cashier (Bo) and Bo's shift open.
     pub async fn open_shift(&self) {
-        let r = self.cli(&["staff", "add", "--name", "Mei", "--role", "manager"], &[("CASHIER_PIN", MANAGER_PIN)]).await;
+        let r = self
+            .cli(
+                &["staff", "add", "--name", "Mei", "--role", "manager"],
+                &[("CASHIER_PIN", MANAGER_PIN)],
+            )
+            .await;
         assert_eq!(r.code, 0, "{}", r.stderr);
         let r = self
             .cli(
                 &["staff", "add", "--name", "Bo", "--role", "cashier"],
-                &[("CASHIER_PIN", CASHIER_PIN), ("CASHIER_MANAGER_PIN", MANAGER_PIN)],
+                &[
+                    ("CASHIER_PIN", CASHIER_PIN),
+                    ("CASHIER_MANAGER_PIN", MANAGER_PIN),
+                ],
             )
             .await;
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let r = self.cli(&["shift", "open", "--staff", "Bo"], &[("CASHIER_PIN", CASHIER_PIN)]).await;
+        let r = self
+            .cli(
+                &["shift", "open", "--staff", "Bo"],
+                &[("CASHIER_PIN", CASHIER_PIN)],
+            )
+            .await;
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
 

@@ -58,17 +58,32 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(CashierError::Config(format!("cannot read the config {}: {e}", path.display()))),
+            Err(e) => Err(CashierError::Config(format!(
+                "cannot read the config {}: {e}",
+                path.display()
+            ))),
         }
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, CashierError> {
-        let mut config: Config = toml::from_str(text)
-            .map_err(|e| CashierError::Config(format!("the config {} is not valid: {}", path.display(), e.to_string().trim())))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            CashierError::Config(format!(
+                "the config {} is not valid: {}",
+                path.display(),
+                e.to_string().trim()
+            ))
+        })?;
         if let Some(h) = &mut config.hipopay {
-            for (name, value) in [("base_url", &h.base_url), ("agent_no", &h.agent_no), ("merchant_no", &h.merchant_no)] {
+            for (name, value) in [
+                ("base_url", &h.base_url),
+                ("agent_no", &h.agent_no),
+                ("merchant_no", &h.merchant_no),
+            ] {
                 if value.trim().is_empty() {
-                    return Err(CashierError::Config(format!("the config {}: hipopay.{name} is empty", path.display())));
+                    return Err(CashierError::Config(format!(
+                        "the config {}: hipopay.{name} is empty",
+                        path.display()
+                    )));
                 }
             }
             // Key paths are relative to the config file, not the working directory.
@@ -83,7 +98,9 @@ impl Config {
             }
         }
         if config.terminal.poll_interval_ms == Some(0) {
-            return Err(CashierError::Config("terminal.poll_interval_ms must be above 0".into()));
+            return Err(CashierError::Config(
+                "terminal.poll_interval_ms must be above 0".into(),
+            ));
         }
         Ok(config)
     }
@@ -125,7 +142,8 @@ mod tests {
 
     #[test]
     fn no_hipopay_section_is_demo_mode() {
-        let c = Config::parse("[terminal]\ncurrency = \"JPY\"\n", Path::new("/etc/c.toml")).unwrap();
+        let c =
+            Config::parse("[terminal]\ncurrency = \"JPY\"\n", Path::new("/etc/c.toml")).unwrap();
         assert!(c.is_demo());
         assert_eq!(c.terminal.currency, Currency::JPY);
         assert!(Config::parse("", Path::new("c.toml")).unwrap().is_demo());
@@ -135,7 +153,10 @@ mod tests {
     fn live_config_resolves_key_paths() {
         let text = "[hipopay]\nbase_url = \"https://api.example\"\nagent_no = \"A\"\nmerchant_no = \"M\"\nprivate_key_file = \"k.pem\"\n";
         let c = Config::parse(text, Path::new("/etc/cashier/c.toml")).unwrap();
-        assert_eq!(c.hipopay.unwrap().private_key_file, PathBuf::from("/etc/cashier/k.pem"));
+        assert_eq!(
+            c.hipopay.unwrap().private_key_file,
+            PathBuf::from("/etc/cashier/k.pem")
+        );
     }
 
     #[test]
@@ -143,7 +164,10 @@ mod tests {
         let e = Config::parse("[hipopay]\nbase_url = 3\n", Path::new("c.toml")).unwrap_err();
         assert!(e.to_string().contains("c.toml"));
         assert!(Config::parse("[terminal]\ncurrency = \"XYZ\"\n", Path::new("c.toml")).is_err());
-        assert!(Config::parse("[terminal]\ncurency = \"HKD\"\n", Path::new("c.toml")).is_err(), "typos are caught");
+        assert!(
+            Config::parse("[terminal]\ncurency = \"HKD\"\n", Path::new("c.toml")).is_err(),
+            "typos are caught"
+        );
         let empty = "[hipopay]\nbase_url = \"\"\nagent_no = \"A\"\nmerchant_no = \"M\"\nprivate_key_file = \"k\"\n";
         assert!(Config::parse(empty, Path::new("c.toml")).is_err());
     }

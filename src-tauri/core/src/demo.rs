@@ -32,8 +32,12 @@ fn demo_key(dir: &Path) -> Result<Signer, CashierError> {
     let pem = key
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| CashierError::Config(format!("cannot encode the demo key: {e}")))?;
-    crate::fsutil::write_atomic(&path, pem.as_bytes())
-        .map_err(|e| CashierError::Config(format!("cannot save the demo key in {}: {e}", dir.display())))?;
+    crate::fsutil::write_atomic(&path, pem.as_bytes()).map_err(|e| {
+        CashierError::Config(format!(
+            "cannot save the demo key in {}: {e}",
+            dir.display()
+        ))
+    })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -55,5 +59,9 @@ pub async fn start(data_dir: &Path) -> Result<Demo, CashierError> {
         .await
         .map_err(|e| CashierError::Config(format!("cannot start the demo sandbox: {e}")))?;
     let client_config = ClientConfig::new(&sim.base_url(), DEMO_AGENT_NO, DEMO_MERCHANT_NO);
-    Ok(Demo { sim, client_config, signer })
+    Ok(Demo {
+        sim,
+        client_config,
+        signer,
+    })
 }

@@ -196,9 +196,14 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_amount() {
-        for bad in ["", " ", "abc", "1e3", "1_000", "+5", "12.5.0", "0x10", "NaN", "1,50"] {
+        for bad in [
+            "", " ", "abc", "1e3", "1_000", "+5", "12.5.0", "0x10", "NaN", "1,50",
+        ] {
             assert!(
-                matches!(parse_minor(bad, Currency::HKD), Err(MoneyError::NotANumber(_))),
+                matches!(
+                    parse_minor(bad, Currency::HKD),
+                    Err(MoneyError::NotANumber(_))
+                ),
                 "{bad:?} should be refused"
             );
         }

@@ -17,14 +17,19 @@ fn code(payload: &str) -> Result<QrCode, QrError> {
         return Err(QrError::Encode("the payload is empty".into()));
     }
     // Medium error correction: readable on a scuffed screen, still a small code.
-    QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| QrError::Encode(e.to_string()))
+    QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
+        .map_err(|e| QrError::Encode(e.to_string()))
 }
 
 /// A PNG of at least `min_px` pixels a side, with the standard quiet zone.
 pub fn png(payload: &str, min_px: u32) -> Result<Vec<u8>, QrError> {
-    let img: ImageBuffer<Luma<u8>, Vec<u8>> = code(payload)?.render::<Luma<u8>>().min_dimensions(min_px, min_px).build();
+    let img: ImageBuffer<Luma<u8>, Vec<u8>> = code(payload)?
+        .render::<Luma<u8>>()
+        .min_dimensions(min_px, min_px)
+        .build();
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).map_err(|e| QrError::Image(e.to_string()))?;
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| QrError::Image(e.to_string()))?;
     Ok(out.into_inner())
 }
 

@@ -20,7 +20,11 @@ pub struct Runtime {
 impl Runtime {
     /// Opens the ledger and connects the engine: to HipoPay as configured, or
     /// to the built-in sandbox when the config has no `[hipopay]` section.
-    pub async fn start(config: Config, db_path: &Path, data_dir: &Path) -> Result<Runtime, CashierError> {
+    pub async fn start(
+        config: Config,
+        db_path: &Path,
+        data_dir: &Path,
+    ) -> Result<Runtime, CashierError> {
         let (client_config, signer, demo) = match &config.hipopay {
             Some(h) => {
                 let signer = Signer::from_pem_file(&h.private_key_file)?;
@@ -64,11 +68,20 @@ fn detect_ip(base_url: &str) -> String {
         .split('/')
         .next()
         .unwrap_or("");
-    let target = if host.contains(':') { host.to_string() } else { format!("{host}:443") };
+    let target = if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:443")
+    };
     let found = (|| {
         use std::net::ToSocketAddrs;
         let addr = target.to_socket_addrs().ok()?.next()?;
-        let socket = std::net::UdpSocket::bind(if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }).ok()?;
+        let socket = std::net::UdpSocket::bind(if addr.is_ipv4() {
+            "0.0.0.0:0"
+        } else {
+            "[::]:0"
+        })
+        .ok()?;
         socket.connect(addr).ok()?;
         Some(socket.local_addr().ok()?.ip().to_string())
     })();

@@ -5,7 +5,10 @@ use chrono::{Local, LocalResult, NaiveDate, TimeZone, Utc};
 /// Local time with its offset, to the second: "2026-11-22T11:05:09+08:00".
 pub fn iso(ms: i64) -> String {
     match Utc.timestamp_millis_opt(ms) {
-        LocalResult::Single(t) => t.with_timezone(&Local).format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        LocalResult::Single(t) => t
+            .with_timezone(&Local)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
         _ => String::new(),
     }
 }

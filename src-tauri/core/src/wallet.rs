@@ -118,7 +118,10 @@ mod tests {
     fn alipay_codes() {
         assert_eq!(detect_wallet("2812345678901234"), Ok(Wallet::Alipay)); // 16 digits
         assert_eq!(detect_wallet("281234567890123456"), Ok(Wallet::Alipay));
-        assert_eq!(detect_wallet("300000000000000000000000"), Ok(Wallet::Alipay)); // 24
+        assert_eq!(
+            detect_wallet("300000000000000000000000"),
+            Ok(Wallet::Alipay)
+        ); // 24
         assert_eq!(detect_wallet("250000000000000000"), Ok(Wallet::Alipay));
         assert!(detect_wallet("240000000000000000").is_err());
         assert!(detect_wallet("310000000000000000").is_err());

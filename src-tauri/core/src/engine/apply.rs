@@ -18,7 +18,12 @@ fn older_than(since: i64, d: Duration) -> bool {
 impl Engine {
     /// Records what HipoPay said about an order. An answer about another order
     /// or another amount is not trusted: the order stays as it was.
-    pub(super) fn apply_remote(&self, order: &Order, remote: &RemoteOrder, why: &str) -> Result<Order, CashierError> {
+    pub(super) fn apply_remote(
+        &self,
+        order: &Order,
+        remote: &RemoteOrder,
+        why: &str,
+    ) -> Result<Order, CashierError> {
         if let Some(no) = &remote.merchant_order_no {
             if no != &order.merchant_order_no {
                 return Err(HipoPayError::Malformed(format!(
@@ -29,7 +34,9 @@ impl Engine {
             }
         }
         if let Some(amount) = remote.amount_minor {
-            if amount != order.amount.minor || remote.currency.is_some_and(|c| c != order.amount.currency) {
+            if amount != order.amount.minor
+                || remote.currency.is_some_and(|c| c != order.amount.currency)
+            {
                 return Err(HipoPayError::Malformed(format!(
                     "HipoPay reports a different amount for order {}",
                     order.merchant_order_no
@@ -59,13 +66,23 @@ impl Engine {
         self.save_order(order.id, &update, why)
     }
 
-    pub(super) fn save_order(&self, id: i64, update: &OrderUpdate, why: &str) -> Result<Order, CashierError> {
+    pub(super) fn save_order(
+        &self,
+        id: i64,
+        update: &OrderUpdate,
+        why: &str,
+    ) -> Result<Order, CashierError> {
         let (after, _) = self.ledger.update_order(id, update, why)?;
         self.emit_order(&after);
         Ok(after)
     }
 
-    pub(super) fn fail_order(&self, id: i64, reason: String, why: &str) -> Result<Order, CashierError> {
+    pub(super) fn fail_order(
+        &self,
+        id: i64,
+        reason: String,
+        why: &str,
+    ) -> Result<Order, CashierError> {
         let update = OrderUpdate {
             status: Some(OrderStatus::Failed),
             error: Some(reason),
@@ -82,11 +99,19 @@ impl Engine {
         }
         let Some(_sent_at) = order.charge_sent_at else {
             // The process stopped between writing the order and sending it.
-            return self.fail_order(order.id, "not sent: the app stopped before the charge left; nothing was taken".into(), "never sent");
+            return self.fail_order(
+                order.id,
+                "not sent: the app stopped before the charge left; nothing was taken".into(),
+                "never sent",
+            );
         };
         let answer = self
             .client
-            .query_order(order.wallet, &order.merchant_order_no, order.amount.currency)
+            .query_order(
+                order.wallet,
+                &order.merchant_order_no,
+                order.amount.currency,
+            )
             .await;
         match answer {
             Ok(remote) => {
@@ -103,13 +128,21 @@ impl Engine {
     fn not_found(&self, order: &Order) -> Result<Order, CashierError> {
         let sent_at = order.charge_sent_at.unwrap_or(order.created_at);
         match order.flow {
-            PaymentFlow::Scan if older_than(sent_at, order.wallet.scan_order_lifetime()) => self.fail_order(
-                order.id,
-                "HipoPay never received this charge; nothing was taken".into(),
-                "not found after the wallet's time limit",
-            ),
-            PaymentFlow::Qr if order.qr_payload.is_none() && older_than(sent_at, order.wallet.scan_order_lifetime()) => {
-                self.fail_order(order.id, "the QR code never arrived, so nobody could pay it".into(), "not found")
+            PaymentFlow::Scan if older_than(sent_at, order.wallet.scan_order_lifetime()) => self
+                .fail_order(
+                    order.id,
+                    "HipoPay never received this charge; nothing was taken".into(),
+                    "not found after the wallet's time limit",
+                ),
+            PaymentFlow::Qr
+                if order.qr_payload.is_none()
+                    && older_than(sent_at, order.wallet.scan_order_lifetime()) =>
+            {
+                self.fail_order(
+                    order.id,
+                    "the QR code never arrived, so nobody could pay it".into(),
+                    "not found",
+                )
             }
             PaymentFlow::Qr => self.settle_stale_qr(order),
             PaymentFlow::Scan => Ok(order.clone()),
@@ -120,7 +153,10 @@ impl Engine {
     fn settle_stale_qr(&self, order: &Order) -> Result<Order, CashierError> {
         if order.flow == PaymentFlow::Qr
             && order.status == OrderStatus::Pending
-            && older_than(order.created_at, self.settings.qr_lifetime + Duration::from_secs(60))
+            && older_than(
+                order.created_at,
+                self.settings.qr_lifetime + Duration::from_secs(60),
+            )
         {
             let update = OrderUpdate {
                 status: Some(OrderStatus::Expired),

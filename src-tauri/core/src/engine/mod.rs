@@ -141,6 +141,11 @@ impl Engine {
     }
 
     fn claim(&self, kind: char, id: i64) -> Option<InFlight<'_>> {
-        self.lock_in_flight().insert((kind, id)).then_some(InFlight { engine: self, key: (kind, id) })
+        self.lock_in_flight()
+            .insert((kind, id))
+            .then_some(InFlight {
+                engine: self,
+                key: (kind, id),
+            })
     }
 }

@@ -33,12 +33,19 @@ pub struct QrRequest {
 const DEFAULT_SUBJECT: &str = "Counter payment";
 
 fn subject(text: Option<&str>) -> Result<String, CashierError> {
-    let s = text.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(DEFAULT_SUBJECT);
+    let s = text
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_SUBJECT);
     if s.chars().count() > 120 {
-        return Err(CashierError::Input("the note is longer than 120 characters".into()));
+        return Err(CashierError::Input(
+            "the note is longer than 120 characters".into(),
+        ));
     }
     if s.chars().any(char::is_control) {
-        return Err(CashierError::Input("the note has control characters".into()));
+        return Err(CashierError::Input(
+            "the note has control characters".into(),
+        ));
     }
     Ok(s.to_string())
 }
@@ -57,7 +64,12 @@ fn code_hash(code: &str) -> String {
 
 impl Engine {
     /// Validates everything that can be checked locally, before any order exists.
-    fn prepare(&self, amount: &str, currency: Option<Currency>, note: Option<&str>) -> Result<(Money, String), CashierError> {
+    fn prepare(
+        &self,
+        amount: &str,
+        currency: Option<Currency>,
+        note: Option<&str>,
+    ) -> Result<(Money, String), CashierError> {
         let currency = currency.unwrap_or(self.settings.currency);
         Ok((Money::parse_positive(amount, currency)?, subject(note)?))
     }
@@ -74,14 +86,17 @@ impl Engine {
     /// Scan payment: wallet from the code, order on disk, one charge request,
     /// then a wait for the final answer. A decline is `Ok` with a FAILED order;
     /// `Err` means bad input (nothing was written) or a fault before any charge.
-    pub async fn pay_scan(&self, req: &PayRequest, stop: &StopSignal) -> Result<Order, CashierError> {
+    pub async fn pay_scan(
+        &self,
+        req: &PayRequest,
+        stop: &StopSignal,
+    ) -> Result<Order, CashierError> {
         let code = req.code.trim();
         let wallet = detect_wallet(code)?;
         let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
-        let _counter = self
-            .counter
-            .try_lock()
-            .map_err(|_| CashierError::Busy("another payment is in progress at this counter".into()))?;
+        let _counter = self.counter.try_lock().map_err(|_| {
+            CashierError::Busy("another payment is in progress at this counter".into())
+        })?;
         let shift = self.ledger.require_open_shift()?;
         let order = self.ledger.insert_order(&NewOrder {
             merchant_order_no: merchant_order_no(),
@@ -97,19 +112,22 @@ impl Engine {
         let _busy = self.claim('o', order.id);
         self.emit_order(&order);
         self.ledger.record_charge_sent(order.id)?;
-        let answer = self.client.scan_pay(wallet, &self.charge_request(&order), code).await;
+        let answer = self
+            .client
+            .scan_pay(wallet, &self.charge_request(&order), code)
+            .await;
         let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
-        self.wait_for(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop).await
+        self.wait_for(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
+            .await
     }
 
     /// QR payment: creates the order at HipoPay and stores the payload to show.
     /// Returns at once; the caller shows the QR and then waits.
     pub async fn create_qr(&self, req: &QrRequest) -> Result<Order, CashierError> {
         let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
-        let _counter = self
-            .counter
-            .try_lock()
-            .map_err(|_| CashierError::Busy("another payment is in progress at this counter".into()))?;
+        let _counter = self.counter.try_lock().map_err(|_| {
+            CashierError::Busy("another payment is in progress at this counter".into())
+        })?;
         let shift = self.ledger.require_open_shift()?;
         let order = self.ledger.insert_order(&NewOrder {
             merchant_order_no: merchant_order_no(),
@@ -125,8 +143,12 @@ impl Engine {
         let _busy = self.claim('o', order.id);
         self.emit_order(&order);
         self.ledger.record_charge_sent(order.id)?;
-        let answer = self.client.create_qr(req.wallet, &self.charge_request(&order)).await;
-        self.after_charge(&order, answer.map(|q| (q.order, Some(q.payload)))).await
+        let answer = self
+            .client
+            .create_qr(req.wallet, &self.charge_request(&order))
+            .await;
+        self.after_charge(&order, answer.map(|q| (q.order, Some(q.payload))))
+            .await
     }
 
     /// Records the answer to the one charge request.
@@ -139,7 +161,10 @@ impl Engine {
             Ok((remote, payload)) => {
                 self.ledger.record_charge_answer(order.id, "answered")?;
                 if payload.is_some() {
-                    let update = OrderUpdate { qr_payload: payload, ..OrderUpdate::default() };
+                    let update = OrderUpdate {
+                        qr_payload: payload,
+                        ..OrderUpdate::default()
+                    };
                     self.save_order(order.id, &update, "QR created")?;
                 }
                 let current = self.ledger.order(order.id)?;
@@ -150,11 +175,13 @@ impl Engine {
                 }
             }
             Err(e) if e.outcome_unknown() => {
-                self.ledger.record_charge_answer(order.id, &format!("unknown: {e}"))?;
+                self.ledger
+                    .record_charge_answer(order.id, &format!("unknown: {e}"))?;
                 self.unknown_outcome(order, &e.to_string()).await
             }
             Err(e) => {
-                self.ledger.record_charge_answer(order.id, &format!("refused: {e}"))?;
+                self.ledger
+                    .record_charge_answer(order.id, &format!("refused: {e}"))?;
                 let failed = self.fail_order(order.id, e.to_string(), "charge refused")?;
                 if e.is_decline() {
                     Ok(failed)
@@ -173,9 +200,17 @@ impl Engine {
         };
         let order = self.save_order(order.id, &update, "outcome unknown")?;
         match self.check_order(&order).await {
-            Ok(checked) if order.flow == PaymentFlow::Qr && checked.status == OrderStatus::Pending && checked.qr_payload.is_none() => {
+            Ok(checked)
+                if order.flow == PaymentFlow::Qr
+                    && checked.status == OrderStatus::Pending
+                    && checked.qr_payload.is_none() =>
+            {
                 // The order exists but its QR never reached us: nobody can pay it.
-                self.fail_order(order.id, "the QR code did not arrive, so nobody can pay it; make a new one".into(), "no QR payload")
+                self.fail_order(
+                    order.id,
+                    "the QR code did not arrive, so nobody can pay it; make a new one".into(),
+                    "no QR payload",
+                )
             }
             Ok(checked) => Ok(checked),
             Err(_) => Ok(self.ledger.order(order.id)?),
@@ -184,7 +219,12 @@ impl Engine {
 
     /// Polls a PENDING order until it is final, the time is up, or the cashier
     /// stops waiting. Never sends another charge.
-    pub async fn wait_for(&self, order_id: i64, wait: Duration, stop: &StopSignal) -> Result<Order, CashierError> {
+    pub async fn wait_for(
+        &self,
+        order_id: i64,
+        wait: Duration,
+        stop: &StopSignal,
+    ) -> Result<Order, CashierError> {
         let deadline = Instant::now() + wait;
         let mut order = self.ledger.order(order_id)?;
         while !order.status.is_final() && !stop.is_stopped() {
@@ -227,7 +267,11 @@ impl Engine {
     }
 
     /// CNY per one unit of `currency`, from HipoPay.
-    pub async fn exchange_rate(&self, wallet: Wallet, currency: Currency) -> Result<String, CashierError> {
+    pub async fn exchange_rate(
+        &self,
+        wallet: Wallet,
+        currency: Currency,
+    ) -> Result<String, CashierError> {
         Ok(self.client.rate(wallet, currency).await?)
     }
 }
@@ -244,7 +288,10 @@ mod tests {
 
     #[test]
     fn notes_are_checked() {
-        assert_eq!(super::subject(None).ok().as_deref(), Some("Counter payment"));
+        assert_eq!(
+            super::subject(None).ok().as_deref(),
+            Some("Counter payment")
+        );
         assert_eq!(super::subject(Some(" 奶茶 ")).ok().as_deref(), Some("奶茶"));
         assert!(super::subject(Some(&"x".repeat(121))).is_err());
         assert!(super::subject(Some("a\u{7}b")).is_err());

@@ -40,7 +40,9 @@ impl Engine {
             if order.status.is_final() {
                 continue;
             }
-            let Some(_busy) = self.claim('o', order.id) else { continue };
+            let Some(_busy) = self.claim('o', order.id) else {
+                continue;
+            };
             report.checked_orders += 1;
             match self.check_order(&order).await {
                 Ok(after) if after.status != order.status => report.changes.push(Change {
@@ -56,10 +58,19 @@ impl Engine {
             }
         }
         for refund in self.ledger.pending_refunds()? {
-            let Some(_busy) = self.claim('r', refund.id) else { continue };
+            let Some(_busy) = self.claim('r', refund.id) else {
+                continue;
+            };
             report.checked_refunds += 1;
             let order = self.ledger.order(refund.order_id)?;
-            let answer = self.client.query_refund(order.wallet, &refund.outer_refund_no, refund.amount.currency).await;
+            let answer = self
+                .client
+                .query_refund(
+                    order.wallet,
+                    &refund.outer_refund_no,
+                    refund.amount.currency,
+                )
+                .await;
             let after = match answer {
                 Ok(remote) => self.apply_refund(&refund, &remote),
                 Err(HipoPayError::NotFound { .. }) => self.send_refund(&refund).await,

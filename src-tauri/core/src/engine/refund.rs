@@ -30,14 +30,28 @@ impl Engine {
     /// with a FAILED refund; `Err` after sending means a fault before it landed.
     pub async fn refund(&self, req: &RefundRequest) -> Result<Refund, CashierError> {
         let order = self.ledger.find_order(&req.order)?;
-        let manager = self.ledger.verify_manager_pin(&req.manager_pin, &format!("refund order #{}", order.id))?;
-        let amount = match req.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let manager = self
+            .ledger
+            .verify_manager_pin(&req.manager_pin, &format!("refund order #{}", order.id))?;
+        let amount = match req
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(text) => Some(Money::parse_positive(text, order.amount.currency)?.minor),
             None => None,
         };
-        let reason = req.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("refund at the counter");
+        let reason = req
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("refund at the counter");
         if reason.chars().count() > 120 {
-            return Err(CashierError::Input("the reason is longer than 120 characters".into()));
+            return Err(CashierError::Input(
+                "the reason is longer than 120 characters".into(),
+            ));
         }
         let shift = self.ledger.require_open_shift()?;
         if order.payment_no.is_none() {
@@ -65,34 +79,72 @@ impl Engine {
         let order = self.ledger.order(refund.order_id)?;
         let payment_no = order.payment_no.clone().unwrap_or_default();
         self.ledger.record_refund_sent(refund.id)?;
-        let answer = self.client.refund(order.wallet, &payment_no, &refund.outer_refund_no, refund.amount).await;
+        let answer = self
+            .client
+            .refund(
+                order.wallet,
+                &payment_no,
+                &refund.outer_refund_no,
+                refund.amount,
+            )
+            .await;
         match answer {
             Ok(remote) => self.apply_refund(refund, &remote),
             Err(e) if e.outcome_unknown() => {
                 // Maybe refunded, maybe not: ask by our refund number.
-                match self.client.query_refund(order.wallet, &refund.outer_refund_no, refund.amount.currency).await {
+                match self
+                    .client
+                    .query_refund(
+                        order.wallet,
+                        &refund.outer_refund_no,
+                        refund.amount.currency,
+                    )
+                    .await
+                {
                     Ok(remote) => self.apply_refund(refund, &remote),
-                    Err(_) => self.save_refund(refund.id, RefundStatus::Pending, None, Some(&format!("checking with HipoPay after: {e}"))),
+                    Err(_) => self.save_refund(
+                        refund.id,
+                        RefundStatus::Pending,
+                        None,
+                        Some(&format!("checking with HipoPay after: {e}")),
+                    ),
                 }
             }
             Err(e) => {
-                let failed = self.save_refund(refund.id, RefundStatus::Failed, None, Some(&e.to_string()))?;
+                let failed =
+                    self.save_refund(refund.id, RefundStatus::Failed, None, Some(&e.to_string()))?;
                 match e {
-                    HipoPayError::BadRequest { .. } | HipoPayError::NotFound { .. } | HipoPayError::Forbidden { .. } | HipoPayError::Wechat { .. } => Ok(failed),
+                    HipoPayError::BadRequest { .. }
+                    | HipoPayError::NotFound { .. }
+                    | HipoPayError::Forbidden { .. }
+                    | HipoPayError::Wechat { .. } => Ok(failed),
                     other => Err(other.into()),
                 }
             }
         }
     }
 
-    pub(super) fn apply_refund(&self, refund: &Refund, remote: &RemoteRefund) -> Result<Refund, CashierError> {
+    pub(super) fn apply_refund(
+        &self,
+        refund: &Refund,
+        remote: &RemoteRefund,
+    ) -> Result<Refund, CashierError> {
         if let Some(outer) = &remote.outer_refund_no {
             if outer != &refund.outer_refund_no {
-                return Err(HipoPayError::Malformed(format!("HipoPay answered about refund {outer}")).into());
+                return Err(HipoPayError::Malformed(format!(
+                    "HipoPay answered about refund {outer}"
+                ))
+                .into());
             }
         }
-        if remote.amount_minor.is_some_and(|a| a != refund.amount.minor) {
-            return Err(HipoPayError::Malformed("HipoPay reports a different refund amount".into()).into());
+        if remote
+            .amount_minor
+            .is_some_and(|a| a != refund.amount.minor)
+        {
+            return Err(HipoPayError::Malformed(
+                "HipoPay reports a different refund amount".into(),
+            )
+            .into());
         }
         let status = match remote.status {
             RemoteRefundStatus::Success => RefundStatus::Success,
@@ -103,7 +155,13 @@ impl Engine {
         self.save_refund(refund.id, status, remote.refund_no.as_deref(), error)
     }
 
-    fn save_refund(&self, id: i64, status: RefundStatus, refund_no: Option<&str>, error: Option<&str>) -> Result<Refund, CashierError> {
+    fn save_refund(
+        &self,
+        id: i64,
+        status: RefundStatus,
+        refund_no: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<Refund, CashierError> {
         let (after, _) = self.ledger.update_refund(id, status, refund_no, error)?;
         self.emit_refund(&after);
         Ok(after)

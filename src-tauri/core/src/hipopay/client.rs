@@ -169,7 +169,10 @@ impl HipoPayClient {
         };
         params.push(("auth_code", auth_code.to_string()));
         let body = self.call(Method::Post, path, &params).await?;
-        RemoteOrder::from_json(data(&body)?.get("order").unwrap_or(&Value::Null), req.amount.currency)
+        RemoteOrder::from_json(
+            data(&body)?.get("order").unwrap_or(&Value::Null),
+            req.amount.currency,
+        )
     }
 
     /// WeChat `scanned_pay` (`code_url`) or Alipay `qrcode_pay` (`qrcode`).
@@ -179,14 +182,25 @@ impl HipoPayClient {
         req: &ChargeRequest,
     ) -> Result<QrOrder, HipoPayError> {
         let (path, params, payload_key) = match wallet {
-            Wallet::Wechat => ("/order/scanned_pay", self.wechat_charge_params(req), "code_url"),
-            Wallet::Alipay => ("/alipay/qrcode_pay", self.alipay_charge_params(req), "qrcode"),
+            Wallet::Wechat => (
+                "/order/scanned_pay",
+                self.wechat_charge_params(req),
+                "code_url",
+            ),
+            Wallet::Alipay => (
+                "/alipay/qrcode_pay",
+                self.alipay_charge_params(req),
+                "qrcode",
+            ),
         };
         let body = self.call(Method::Post, path, &params).await?;
         let data = data(&body)?;
         let payload = super::model::text(data, &[payload_key])
             .ok_or_else(|| HipoPayError::Malformed(format!("the answer has no {payload_key}")))?;
-        let order = RemoteOrder::from_json(data.get("order").unwrap_or(&Value::Null), req.amount.currency)?;
+        let order = RemoteOrder::from_json(
+            data.get("order").unwrap_or(&Value::Null),
+            req.amount.currency,
+        )?;
         Ok(QrOrder { order, payload })
     }
 
@@ -224,7 +238,10 @@ impl HipoPayClient {
             ("refund_amount", amount.to_decimal_string()),
         ];
         let body = self.call(Method::Post, path, &params).await?;
-        RemoteRefund::from_json(data(&body)?.get("refund").unwrap_or(&Value::Null), amount.currency)
+        RemoteRefund::from_json(
+            data(&body)?.get("refund").unwrap_or(&Value::Null),
+            amount.currency,
+        )
     }
 
     /// Looks a refund up by the `outer_refund_no` we stored before sending it.
@@ -239,7 +256,11 @@ impl HipoPayClient {
             Wallet::Alipay => "/alipay/refund",
         };
         let body = self
-            .call(Method::Get, path, &[("outer_refund_no", outer_refund_no.to_string())])
+            .call(
+                Method::Get,
+                path,
+                &[("outer_refund_no", outer_refund_no.to_string())],
+            )
             .await?;
         let data = data(&body)?;
         // Asked by outer_refund_no the answer is one `refund`; some deployments
@@ -269,8 +290,12 @@ impl HipoPayClient {
                 self.call(Method::Get, "/rate", &params).await?
             }
             Wallet::Alipay => {
-                self.call(Method::Get, "/alipay/rate", &[("currency", currency.code().to_string())])
-                    .await?
+                self.call(
+                    Method::Get,
+                    "/alipay/rate",
+                    &[("currency", currency.code().to_string())],
+                )
+                .await?
             }
         };
         // Alipay's rate sits at the top level; WeChat's inside `data`.
@@ -282,7 +307,9 @@ impl HipoPayClient {
         let rate = super::model::text(holder, &["rate"])
             .ok_or_else(|| HipoPayError::Malformed("the answer has no rate".into()))?;
         if rate.parse::<rust_decimal::Decimal>().is_err() {
-            return Err(HipoPayError::Malformed(format!("rate {rate:?} is not a number")));
+            return Err(HipoPayError::Malformed(format!(
+                "rate {rate:?} is not a number"
+            )));
         }
         Ok(rate)
     }
@@ -347,7 +374,10 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
     let meta = json.as_ref().and_then(|j| j.get("meta"));
     let meta_status = meta
         .and_then(|m| m.get("status_code"))
-        .and_then(|s| s.as_u64().or_else(|| s.as_str().and_then(|t| t.parse().ok())))
+        .and_then(|s| {
+            s.as_u64()
+                .or_else(|| s.as_str().and_then(|t| t.parse().ok()))
+        })
         .and_then(|s| u16::try_from(s).ok());
     let message = meta
         .and_then(|m| m.get("message"))
@@ -376,9 +406,15 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
                     wx_code,
                     wx_message: super::model::text(&wx, &["wx_message"]).unwrap_or_default(),
                 },
-                None => HipoPayError::Server { status: 555, message },
+                None => HipoPayError::Server {
+                    status: 555,
+                    message,
+                },
             },
-            Err(_) => HipoPayError::Server { status: 555, message },
+            Err(_) => HipoPayError::Server {
+                status: 555,
+                message,
+            },
         },
         s if s >= 500 => HipoPayError::Server { status: s, message },
         s => HipoPayError::UnexpectedStatus { status: s, message },
@@ -395,21 +431,42 @@ mod tests {
         let err = |s, b: &str| interpret(s, b).unwrap_err();
         assert!(matches!(err(401, "{}"), HipoPayError::Signature { .. }));
         assert!(matches!(err(411, ""), HipoPayError::Clock { .. }));
-        assert!(matches!(err(503, "<html>down</html>"), HipoPayError::Server { status: 503, .. }));
+        assert!(matches!(
+            err(503, "<html>down</html>"),
+            HipoPayError::Server { status: 503, .. }
+        ));
         let wx = r#"{"meta":{"status_code":555,"message":"{\"wx_code\":\"NOTENOUGH\",\"wx_message\":\"balance\"}","success":false}}"#;
         let e = err(555, wx);
         assert_eq!(
             e,
-            HipoPayError::Wechat { wx_code: "NOTENOUGH".into(), wx_message: "balance".into() }
+            HipoPayError::Wechat {
+                wx_code: "NOTENOUGH".into(),
+                wx_message: "balance".into()
+            }
         );
         assert!(e.is_decline() && !e.outcome_unknown());
         let paying = r#"{"meta":{"status_code":555,"message":"{\"wx_code\":\"USERPAYING\",\"wx_message\":\"\"}"}}"#;
         assert!(err(555, paying).outcome_unknown());
         assert!(err(555, "garbage").outcome_unknown());
         // success:false inside an HTTP 200
-        let e = err(200, r#"{"meta":{"status_code":400,"message":"bad amount","success":false}}"#);
-        assert_eq!(e, HipoPayError::BadRequest { message: "bad amount".into() });
-        assert!(matches!(err(200, r#"{"meta": {"status_code": 200,"#), HipoPayError::Malformed(_)));
-        assert!(interpret(200, r#"{"meta":{"status_code":200,"success":true},"data":{}}"#).is_ok());
+        let e = err(
+            200,
+            r#"{"meta":{"status_code":400,"message":"bad amount","success":false}}"#,
+        );
+        assert_eq!(
+            e,
+            HipoPayError::BadRequest {
+                message: "bad amount".into()
+            }
+        );
+        assert!(matches!(
+            err(200, r#"{"meta": {"status_code": 200,"#),
+            HipoPayError::Malformed(_)
+        ));
+        assert!(interpret(
+            200,
+            r#"{"meta":{"status_code":200,"success":true},"data":{}}"#
+        )
+        .is_ok());
     }
 }

@@ -7,7 +7,9 @@ pub enum HipoPayError {
     BadRequest { message: String },
     #[error("HipoPay rejected the signature (401): check the agent number and the private key")]
     Signature { message: String },
-    #[error("HipoPay says this computer's clock is wrong (411): set the correct time and try again")]
+    #[error(
+        "HipoPay says this computer's clock is wrong (411): set the correct time and try again"
+    )]
     Clock { message: String },
     #[error("HipoPay refused: this merchant may not do that (403): {message}")]
     Forbidden { message: String },
@@ -44,7 +46,9 @@ impl HipoPayError {
             | HipoPayError::Timeout
             | HipoPayError::Interrupted(_)
             | HipoPayError::Malformed(_) => true,
-            HipoPayError::Wechat { wx_code, .. } => WECHAT_UNKNOWN_CODES.contains(&wx_code.as_str()),
+            HipoPayError::Wechat { wx_code, .. } => {
+                WECHAT_UNKNOWN_CODES.contains(&wx_code.as_str())
+            }
             _ => false,
         }
     }

@@ -154,8 +154,10 @@ mod tests {
 
     #[test]
     fn reads_alipay_names() {
-        let create = json!({"payment_no":"P1","outer_order_no":"M2","status":"INIT","amount":"100"});
-        let query = json!({"payment_no":"P1","out_order_no":"M2","status":"paid","amount":"100.00"});
+        let create =
+            json!({"payment_no":"P1","outer_order_no":"M2","status":"INIT","amount":"100"});
+        let query =
+            json!({"payment_no":"P1","out_order_no":"M2","status":"paid","amount":"100.00"});
         let c = RemoteOrder::from_json(&create, Currency::HKD).unwrap();
         let q = RemoteOrder::from_json(&query, Currency::HKD).unwrap();
         assert_eq!(c.merchant_order_no.as_deref(), Some("M2"));
@@ -168,16 +170,27 @@ mod tests {
     fn refuses_orders_it_cannot_trust() {
         assert!(RemoteOrder::from_json(&json!({"amount":"1"}), Currency::HKD).is_err());
         assert!(RemoteOrder::from_json(&json!({"status":"WHO"}), Currency::HKD).is_err());
-        assert!(RemoteOrder::from_json(&json!({"status":"PAID","amount":"1.234"}), Currency::HKD).is_err());
+        assert!(
+            RemoteOrder::from_json(&json!({"status":"PAID","amount":"1.234"}), Currency::HKD)
+                .is_err()
+        );
         assert!(RemoteOrder::from_json(&json!("PAID"), Currency::HKD).is_err());
     }
 
     #[test]
     fn refund_statuses() {
-        let r = RemoteRefund::from_json(&json!({"no":"R","refund_amount":50,"status":"SUCCESS"}), Currency::HKD).unwrap();
+        let r = RemoteRefund::from_json(
+            &json!({"no":"R","refund_amount":50,"status":"SUCCESS"}),
+            Currency::HKD,
+        )
+        .unwrap();
         assert_eq!(r.status, RemoteRefundStatus::Success);
         assert_eq!(r.amount_minor, Some(5000));
-        let p = RemoteRefund::from_json(&json!({"refund_no":"R","status":"PROCESSING"}), Currency::HKD).unwrap();
+        let p = RemoteRefund::from_json(
+            &json!({"refund_no":"R","status":"PROCESSING"}),
+            Currency::HKD,
+        )
+        .unwrap();
         assert_eq!(p.status, RemoteRefundStatus::Processing);
         assert_eq!(p.refund_no.as_deref(), Some("R"));
     }

@@ -165,7 +165,12 @@ mod tests {
     #[test]
     fn signature_string_sorts_and_keeps_empty_values() {
         let s = signature_string(
-            &[("currency", "HKD"), ("amount", "1.00"), ("note", ""), ("b c", "x y")],
+            &[
+                ("currency", "HKD"),
+                ("amount", "1.00"),
+                ("note", ""),
+                ("b c", "x y"),
+            ],
             "1500000000",
         );
         assert_eq!(s, "amount=1.00&b%20c=x%20y&currency=HKD&note=,1500000000");
@@ -182,7 +187,11 @@ mod tests {
     #[test]
     fn notification_verifies_over_raw_values_only() {
         let signer = crate::testkeys::signer();
-        let form = [("status", "PAID"), ("product_info", "奶茶 x2"), ("no", "123")];
+        let form = [
+            ("status", "PAID"),
+            ("product_info", "奶茶 x2"),
+            ("no", "123"),
+        ];
         let raw: Vec<String> = {
             let mut f = form.to_vec();
             f.sort();
@@ -190,18 +199,46 @@ mod tests {
         };
         let message = format!("{},1600000000", raw.join("&"));
         let sig = signer.sign(&message);
-        assert!(verify_notification(signer.public_key(), &form, "1600000000", &sig));
-        assert!(!verify_notification(signer.public_key(), &form, "1600000001", &sig));
-        let tampered = [("status", "PAID"), ("product_info", "奶茶 x3"), ("no", "123")];
-        assert!(!verify_notification(signer.public_key(), &tampered, "1600000000", &sig));
-        assert!(!verify_notification(signer.public_key(), &form, "1600000000", "not base64!"));
+        assert!(verify_notification(
+            signer.public_key(),
+            &form,
+            "1600000000",
+            &sig
+        ));
+        assert!(!verify_notification(
+            signer.public_key(),
+            &form,
+            "1600000001",
+            &sig
+        ));
+        let tampered = [
+            ("status", "PAID"),
+            ("product_info", "奶茶 x3"),
+            ("no", "123"),
+        ];
+        assert!(!verify_notification(
+            signer.public_key(),
+            &tampered,
+            "1600000000",
+            &sig
+        ));
+        assert!(!verify_notification(
+            signer.public_key(),
+            &form,
+            "1600000000",
+            "not base64!"
+        ));
     }
 
     #[test]
     fn bad_key_files_give_a_clear_error_without_content() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("key.pem");
-        std::fs::write(&path, "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n").unwrap();
+        std::fs::write(
+            &path,
+            "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n",
+        )
+        .unwrap();
         let err = Signer::from_pem_file(&path).unwrap_err();
         assert!(matches!(err, KeyError::NotAPrivateKey { .. }));
         assert!(!err.to_string().contains("c2VjcmV0"));

@@ -19,7 +19,9 @@ pub(crate) fn append(
     Ok(())
 }
 
-pub(crate) fn entries(conn: &Connection) -> Result<Vec<(String, Option<i64>, String)>, LedgerError> {
+pub(crate) fn entries(
+    conn: &Connection,
+) -> Result<Vec<(String, Option<i64>, String)>, LedgerError> {
     let mut stmt = conn.prepare("SELECT action, entity_id, detail FROM audit_log ORDER BY id")?;
     let rows = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

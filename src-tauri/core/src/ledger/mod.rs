@@ -98,9 +98,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::open(&dir.path().join("sub/ledger.sqlite3")).unwrap();
         let conn = ledger.conn();
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode.to_lowercase(), "wal");
         assert_eq!(sync, 2);
         assert_eq!(fk, 1);
@@ -111,7 +117,9 @@ mod tests {
         let ledger = Ledger::open_in_memory().unwrap();
         let conn = ledger.conn();
         audit::append(&conn, None, "test", None, None, "x").unwrap();
-        assert!(conn.execute("UPDATE audit_log SET action = 'y'", []).is_err());
+        assert!(conn
+            .execute("UPDATE audit_log SET action = 'y'", [])
+            .is_err());
         assert!(conn.execute("DELETE FROM audit_log", []).is_err());
     }
 }

@@ -213,8 +213,16 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         merchant_order_no: r.get("merchant_order_no")?,
         shift_id: r.get("shift_id")?,
         staff_id: r.get("staff_id")?,
-        wallet: if wallet == "alipay" { Wallet::Alipay } else { Wallet::Wechat },
-        flow: if flow == "qr" { PaymentFlow::Qr } else { PaymentFlow::Scan },
+        wallet: if wallet == "alipay" {
+            Wallet::Alipay
+        } else {
+            Wallet::Wechat
+        },
+        flow: if flow == "qr" {
+            PaymentFlow::Qr
+        } else {
+            PaymentFlow::Scan
+        },
         status: OrderStatus::parse(&status),
         amount: Money::new(r.get("amount_minor")?, currency),
         refunded_minor: r.get("refunded_minor")?,
@@ -234,9 +242,13 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
 }
 
 fn load(conn: &rusqlite::Connection, id: i64) -> Result<Order, LedgerError> {
-    conn.query_row(&format!("{SELECT_ORDER} WHERE o.id = ?1"), [id], order_from_row)
-        .optional()?
-        .ok_or_else(|| LedgerError::NotFound(format!("order #{id}")))
+    conn.query_row(
+        &format!("{SELECT_ORDER} WHERE o.id = ?1"),
+        [id],
+        order_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| LedgerError::NotFound(format!("order #{id}")))
 }
 
 impl Ledger {
@@ -282,7 +294,13 @@ impl Ledger {
             "order_created",
             Some("order"),
             Some(id),
-            &format!("{} {} {} {}", new.merchant_order_no, new.wallet, new.flow.as_str(), new.amount),
+            &format!(
+                "{} {} {} {}",
+                new.merchant_order_no,
+                new.wallet,
+                new.flow.as_str(),
+                new.amount
+            ),
         )?;
         let order = load(&tx, id)?;
         tx.commit()?;
@@ -323,7 +341,12 @@ impl Ledger {
 
     /// Applies an update. A final status never changes again; an abandoned
     /// order that turns PAID is flagged for a manager.
-    pub fn update_order(&self, id: i64, update: &OrderUpdate, why: &str) -> Result<(Order, bool), LedgerError> {
+    pub fn update_order(
+        &self,
+        id: i64,
+        update: &OrderUpdate,
+        why: &str,
+    ) -> Result<(Order, bool), LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let before = load(&tx, id)?;
@@ -340,7 +363,10 @@ impl Ledger {
             OrderStatus::Paid => None,
             _ => keep(&update.error, &before.error),
         };
-        let needs_review = before.needs_review || (before.abandoned && new_status == OrderStatus::Paid && before.status != OrderStatus::Paid);
+        let needs_review = before.needs_review
+            || (before.abandoned
+                && new_status == OrderStatus::Paid
+                && before.status != OrderStatus::Paid);
         let changed = new_status != before.status
             || payment_no != before.payment_no
             || qr_payload != before.qr_payload
@@ -360,7 +386,11 @@ impl Ledger {
                     "order_status",
                     Some("order"),
                     Some(id),
-                    &format!("{} -> {} ({why})", before.status.as_str(), new_status.as_str()),
+                    &format!(
+                        "{} -> {} ({why})",
+                        before.status.as_str(),
+                        new_status.as_str()
+                    ),
                 )?;
             }
         }
@@ -373,7 +403,10 @@ impl Ledger {
     pub fn mark_abandoned(&self, id: i64) -> Result<Order, LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute("UPDATE orders SET abandoned = 1, updated_at = ?1 WHERE id = ?2 AND status = 'PENDING'", params![now_ms(), id])?;
+        tx.execute(
+            "UPDATE orders SET abandoned = 1, updated_at = ?1 WHERE id = ?2 AND status = 'PENDING'",
+            params![now_ms(), id],
+        )?;
         audit::append(&tx, None, "order_abandoned", Some("order"), Some(id), "")?;
         let order = load(&tx, id)?;
         tx.commit()?;
@@ -384,8 +417,18 @@ impl Ledger {
     pub fn clear_review(&self, id: i64, manager_id: i64) -> Result<Order, LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute("UPDATE orders SET needs_review = 0, updated_at = ?1 WHERE id = ?2", params![now_ms(), id])?;
-        audit::append(&tx, Some(manager_id), "order_reviewed", Some("order"), Some(id), "")?;
+        tx.execute(
+            "UPDATE orders SET needs_review = 0, updated_at = ?1 WHERE id = ?2",
+            params![now_ms(), id],
+        )?;
+        audit::append(
+            &tx,
+            Some(manager_id),
+            "order_reviewed",
+            Some("order"),
+            Some(id),
+            "",
+        )?;
         let order = load(&tx, id)?;
         tx.commit()?;
         Ok(order)
@@ -421,7 +464,9 @@ impl Ledger {
         let mut stmt = conn.prepare(&format!(
             "{SELECT_ORDER} WHERE o.status = 'PENDING' OR o.needs_review = 1 ORDER BY o.id"
         ))?;
-        let rows = stmt.query_map([], order_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map([], order_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -447,7 +492,12 @@ impl Ledger {
         if let Some(wallet) = filter.wallet {
             arg("o.wallet = ?", Box::new(wallet.as_str()));
         }
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let mut alternatives = vec![];
             // An amount typed as the cashier sees it, in either kind of currency.
             let mut amounts: Vec<i64> = [Currency::HKD, Currency::JPY]
@@ -467,17 +517,28 @@ impl Ledger {
             if filter.from_ms.is_some() || filter.shift_id.is_some() {
                 args.push(Box::new(format!("%{search}%")));
                 let n = args.len();
-                alternatives.push(format!("o.merchant_order_no LIKE ?{n} OR o.payment_no LIKE ?{n}"));
+                alternatives.push(format!(
+                    "o.merchant_order_no LIKE ?{n} OR o.payment_no LIKE ?{n}"
+                ));
             }
             clauses.push(format!("({})", alternatives.join(" OR ")));
         }
-        let where_sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
         let limit = filter.limit.unwrap_or(200).min(10_000);
-        let sql = format!("{SELECT_ORDER}{where_sql} ORDER BY o.created_at DESC, o.id DESC LIMIT {limit}");
+        let sql = format!(
+            "{SELECT_ORDER}{where_sql} ORDER BY o.created_at DESC, o.id DESC LIMIT {limit}"
+        );
         let conn = self.conn();
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt
-            .query_map(params_from_iter(args.iter().map(|b| b.as_ref())), order_from_row)?
+            .query_map(
+                params_from_iter(args.iter().map(|b| b.as_ref())),
+                order_from_row,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

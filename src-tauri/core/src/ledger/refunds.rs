@@ -81,7 +81,8 @@ impl Serialize for Refund {
     }
 }
 
-pub(crate) const SELECT_REFUND: &str = "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
+pub(crate) const SELECT_REFUND: &str =
+    "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
   FROM refunds r JOIN orders o ON o.id = r.order_id JOIN staff st ON st.id = r.approved_by";
 
 pub(crate) fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<Refund> {
@@ -114,9 +115,13 @@ pub(crate) fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<Refund> {
 }
 
 fn load(conn: &rusqlite::Connection, id: i64) -> Result<Refund, LedgerError> {
-    conn.query_row(&format!("{SELECT_REFUND} WHERE r.id = ?1"), [id], refund_from_row)
-        .optional()?
-        .ok_or_else(|| LedgerError::NotFound(format!("refund #{id}")))
+    conn.query_row(
+        &format!("{SELECT_REFUND} WHERE r.id = ?1"),
+        [id],
+        refund_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| LedgerError::NotFound(format!("refund #{id}")))
 }
 
 pub struct NewRefund<'a> {
@@ -136,7 +141,11 @@ impl Ledger {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let order = tx
-            .query_row(&format!("{SELECT_ORDER} WHERE o.id = ?1"), [new.order_id], order_from_row)
+            .query_row(
+                &format!("{SELECT_ORDER} WHERE o.id = ?1"),
+                [new.order_id],
+                order_from_row,
+            )
             .optional()?
             .ok_or_else(|| LedgerError::NotFound(format!("order #{}", new.order_id)))?;
         if order.status != super::OrderStatus::Paid {
@@ -150,7 +159,10 @@ impl Ledger {
         let cur = order.amount.currency;
         let amount = new.amount_minor.unwrap_or(refundable);
         if amount <= 0 || refundable <= 0 {
-            return Err(LedgerError::Rule(format!("order #{} has nothing left to refund", order.id)));
+            return Err(LedgerError::Rule(format!(
+                "order #{} has nothing left to refund",
+                order.id
+            )));
         }
         if amount > refundable {
             return Err(LedgerError::Rule(format!(
@@ -172,7 +184,13 @@ impl Ledger {
             "refund_created",
             Some("refund"),
             Some(id),
-            &format!("order #{} {} {cur} {}: {}", order.id, format_minor(amount, cur), new.outer_refund_no, new.reason),
+            &format!(
+                "order #{} {} {cur} {}: {}",
+                order.id,
+                format_minor(amount, cur),
+                new.outer_refund_no,
+                new.reason
+            ),
         )?;
         let refund = load(&tx, id)?;
         tx.commit()?;
@@ -181,7 +199,10 @@ impl Ledger {
 
     pub fn record_refund_sent(&self, id: i64) -> Result<(), LedgerError> {
         let conn = self.conn();
-        conn.execute("UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1 WHERE id = ?2", params![now_ms(), id])?;
+        conn.execute(
+            "UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1 WHERE id = ?2",
+            params![now_ms(), id],
+        )?;
         audit::append(&conn, None, "refund_sent", Some("refund"), Some(id), "")?;
         Ok(())
     }
@@ -210,7 +231,14 @@ impl Ledger {
             params![status.as_str(), refund_no, error, now_ms(), id],
         )?;
         if status != before.status {
-            audit::append(&tx, None, "refund_status", Some("refund"), Some(id), &format!("PENDING -> {}", status.as_str()))?;
+            audit::append(
+                &tx,
+                None,
+                "refund_status",
+                Some("refund"),
+                Some(id),
+                &format!("PENDING -> {}", status.as_str()),
+            )?;
         }
         let after = load(&tx, id)?;
         tx.commit()?;
@@ -223,15 +251,23 @@ impl Ledger {
 
     pub fn refunds_for_order(&self, order_id: i64) -> Result<Vec<Refund>, LedgerError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{SELECT_REFUND} WHERE r.order_id = ?1 ORDER BY r.id"))?;
-        let rows = stmt.query_map([order_id], refund_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT_REFUND} WHERE r.order_id = ?1 ORDER BY r.id"
+        ))?;
+        let rows = stmt
+            .query_map([order_id], refund_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     pub fn pending_refunds(&self) -> Result<Vec<Refund>, LedgerError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("{SELECT_REFUND} WHERE r.status = 'PENDING' ORDER BY r.id"))?;
-        let rows = stmt.query_map([], refund_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT_REFUND} WHERE r.status = 'PENDING' ORDER BY r.id"
+        ))?;
+        let rows = stmt
+            .query_map([], refund_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 }

@@ -72,7 +72,9 @@ impl Ledger {
             "SELECT wallet, currency, COUNT(*), SUM(amount_minor) FROM orders
              WHERE shift_id = ?1 AND status = 'PAID' GROUP BY wallet, currency",
         )?;
-        for row in stmt.query_map([shift.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
+        for row in stmt.query_map([shift.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })? {
             let (w, c, n, s): (String, String, i64, i64) = row?;
             let e = sums.entry((w, c)).or_default();
             e[0] += n;
@@ -83,7 +85,9 @@ impl Ledger {
             "SELECT o.wallet, o.currency, COUNT(*), SUM(r.amount_minor) FROM refunds r JOIN orders o ON o.id = r.order_id
              WHERE r.shift_id = ?1 AND r.status = 'SUCCESS' GROUP BY o.wallet, o.currency",
         )?;
-        for row in stmt.query_map([shift.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
+        for row in stmt.query_map([shift.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })? {
             let (w, c, n, s): (String, String, i64, i64) = row?;
             let e = sums.entry((w, c)).or_default();
             e[2] += n;
@@ -92,7 +96,9 @@ impl Ledger {
         let mut by_wallet = Vec::new();
         let mut per_currency: BTreeMap<Currency, [i64; 4]> = BTreeMap::new();
         for ((wallet, cur), [pn, ps, rn, rs]) in sums {
-            let currency = cur.parse::<Currency>().map_err(|e| LedgerError::Rule(e.to_string()))?;
+            let currency = cur
+                .parse::<Currency>()
+                .map_err(|e| LedgerError::Rule(e.to_string()))?;
             let t = per_currency.entry(currency).or_default();
             t[0] += pn;
             t[1] += ps;
@@ -129,13 +135,23 @@ impl Ledger {
              WHERE r.shift_id = ?1 AND r.status = 'SUCCESS' GROUP BY st.name, o.currency ORDER BY st.name",
         )?;
         let mut refunds_by_approver = Vec::new();
-        for row in stmt.query_map([shift.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
+        for row in stmt.query_map([shift.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })? {
             let (name, cur, count, sum): (String, String, i64, i64) = row?;
-            let currency = cur.parse::<Currency>().map_err(|e| LedgerError::Rule(e.to_string()))?;
-            refunds_by_approver.push(ApproverTotals { approved_by: name, currency, count, amount: format_minor(sum, currency) });
+            let currency = cur
+                .parse::<Currency>()
+                .map_err(|e| LedgerError::Rule(e.to_string()))?;
+            refunds_by_approver.push(ApproverTotals {
+                approved_by: name,
+                currency,
+                count,
+                amount: format_minor(sum, currency),
+            });
         }
         let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-        let mut stmt = conn.prepare("SELECT status, COUNT(*) FROM orders WHERE shift_id = ?1 GROUP BY status")?;
+        let mut stmt = conn
+            .prepare("SELECT status, COUNT(*) FROM orders WHERE shift_id = ?1 GROUP BY status")?;
         for row in stmt.query_map([shift.id], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (status, n): (String, i64) = row?;
             counts.insert(status, n);
@@ -166,14 +182,32 @@ impl Ledger {
 
     /// Writes the shift as CSV (UTF-8 with a BOM so spreadsheets read CJK
     /// text right): one row per order and one per refund. Returns the row count.
-    pub fn export_shift_csv(&self, shift: &Shift, out: &mut dyn Write) -> Result<usize, LedgerError> {
+    pub fn export_shift_csv(
+        &self,
+        shift: &Shift,
+        out: &mut dyn Write,
+    ) -> Result<usize, LedgerError> {
         let io = |e: std::io::Error| LedgerError::Rule(format!("writing the CSV: {e}"));
         let csv_err = |e: csv::Error| LedgerError::Rule(format!("writing the CSV: {e}"));
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
         let mut w = csv::Writer::from_writer(out);
         w.write_record([
-            "type", "id", "time", "merchant_order_no", "hipopay_order_no", "outer_refund_no", "hipopay_refund_no",
-            "wallet", "flow", "status", "currency", "amount", "cashier", "approved_by", "note", "error",
+            "type",
+            "id",
+            "time",
+            "merchant_order_no",
+            "hipopay_order_no",
+            "outer_refund_no",
+            "hipopay_refund_no",
+            "wallet",
+            "flow",
+            "status",
+            "currency",
+            "amount",
+            "cashier",
+            "approved_by",
+            "note",
+            "error",
         ])
         .map_err(csv_err)?;
         let conn = self.conn();
@@ -186,14 +220,31 @@ impl Ledger {
         let mut q = stmt.query(params![shift.id])?;
         while let Some(r) = q.next()? {
             let cur: String = r.get(7)?;
-            let currency = cur.parse::<Currency>().map_err(|e| LedgerError::Rule(e.to_string()))?;
+            let currency = cur
+                .parse::<Currency>()
+                .map_err(|e| LedgerError::Rule(e.to_string()))?;
             let id: i64 = r.get(0)?;
             let at: i64 = r.get(1)?;
-            let text = |i: usize| -> Result<String, rusqlite::Error> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+            let text = |i: usize| -> Result<String, rusqlite::Error> {
+                Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+            };
             w.write_record([
-                "order".to_string(), id.to_string(), crate::time::iso(at), text(2)?, text(3)?, String::new(), String::new(),
-                text(4)?, text(5)?, text(6)?, cur.clone(), format_minor(r.get(8)?, currency), text(9)?, String::new(),
-                text(10)?, text(11)?,
+                "order".to_string(),
+                id.to_string(),
+                crate::time::iso(at),
+                text(2)?,
+                text(3)?,
+                String::new(),
+                String::new(),
+                text(4)?,
+                text(5)?,
+                text(6)?,
+                cur.clone(),
+                format_minor(r.get(8)?, currency),
+                text(9)?,
+                String::new(),
+                text(10)?,
+                text(11)?,
             ])
             .map_err(csv_err)?;
             rows += 1;
@@ -208,16 +259,33 @@ impl Ledger {
         let mut q = stmt.query(params![shift.id])?;
         while let Some(r) = q.next()? {
             let cur: String = r.get(9)?;
-            let currency = cur.parse::<Currency>().map_err(|e| LedgerError::Rule(e.to_string()))?;
+            let currency = cur
+                .parse::<Currency>()
+                .map_err(|e| LedgerError::Rule(e.to_string()))?;
             let id: i64 = r.get(0)?;
             let at: i64 = r.get(1)?;
-            let text = |i: usize| -> Result<String, rusqlite::Error> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+            let text = |i: usize| -> Result<String, rusqlite::Error> {
+                Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+            };
             // Refunds are money going out: negative, so a column sum is the net.
             let amount: i64 = r.get(10)?;
             w.write_record([
-                "refund".to_string(), id.to_string(), crate::time::iso(at), text(2)?, text(3)?, text(4)?, text(5)?,
-                text(6)?, text(7)?, text(8)?, cur.clone(), format_minor(-amount, currency), text(11)?, text(12)?,
-                text(13)?, text(14)?,
+                "refund".to_string(),
+                id.to_string(),
+                crate::time::iso(at),
+                text(2)?,
+                text(3)?,
+                text(4)?,
+                text(5)?,
+                text(6)?,
+                text(7)?,
+                text(8)?,
+                cur.clone(),
+                format_minor(-amount, currency),
+                text(11)?,
+                text(12)?,
+                text(13)?,
+                text(14)?,
             ])
             .map_err(csv_err)?;
             rows += 1;

@@ -14,7 +14,8 @@ pub struct Shift {
     pub closed_by: Option<i64>,
 }
 
-const SELECT: &str = "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by
+const SELECT: &str =
+    "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by
                       FROM shifts s JOIN staff st ON st.id = s.staff_id";
 
 fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
@@ -33,14 +34,28 @@ impl Ledger {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let open: Option<i64> = tx
-            .query_row("SELECT id FROM shifts WHERE closed_at IS NULL", [], |r| r.get(0))
+            .query_row("SELECT id FROM shifts WHERE closed_at IS NULL", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(id) = open {
-            return Err(LedgerError::Rule(format!("shift #{id} is still open; close it first")));
+            return Err(LedgerError::Rule(format!(
+                "shift #{id} is still open; close it first"
+            )));
         }
-        tx.execute("INSERT INTO shifts (staff_id, opened_at) VALUES (?1, ?2)", params![staff_id, now_ms()])?;
+        tx.execute(
+            "INSERT INTO shifts (staff_id, opened_at) VALUES (?1, ?2)",
+            params![staff_id, now_ms()],
+        )?;
         let id = tx.last_insert_rowid();
-        audit::append(&tx, Some(staff_id), "shift_opened", Some("shift"), Some(id), "")?;
+        audit::append(
+            &tx,
+            Some(staff_id),
+            "shift_opened",
+            Some("shift"),
+            Some(id),
+            "",
+        )?;
         let shift = tx.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], shift_from_row)?;
         tx.commit()?;
         Ok(shift)
@@ -49,7 +64,11 @@ impl Ledger {
     pub fn current_shift(&self) -> Result<Option<Shift>, LedgerError> {
         Ok(self
             .conn()
-            .query_row(&format!("{SELECT} WHERE s.closed_at IS NULL"), [], shift_from_row)
+            .query_row(
+                &format!("{SELECT} WHERE s.closed_at IS NULL"),
+                [],
+                shift_from_row,
+            )
             .optional()?)
     }
 
@@ -69,7 +88,11 @@ impl Ledger {
     /// The most recent shift, open or closed (the default for reports).
     pub fn latest_shift(&self) -> Result<Shift, LedgerError> {
         self.conn()
-            .query_row(&format!("{SELECT} ORDER BY s.id DESC LIMIT 1"), [], shift_from_row)
+            .query_row(
+                &format!("{SELECT} ORDER BY s.id DESC LIMIT 1"),
+                [],
+                shift_from_row,
+            )
             .optional()?
             .ok_or_else(|| LedgerError::NotFound("any shift".into()))
     }
@@ -78,14 +101,23 @@ impl Ledger {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id: i64 = tx
-            .query_row("SELECT id FROM shifts WHERE closed_at IS NULL", [], |r| r.get(0))
+            .query_row("SELECT id FROM shifts WHERE closed_at IS NULL", [], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| LedgerError::Rule("no shift is open".into()))?;
         tx.execute(
             "UPDATE shifts SET closed_at = ?1, closed_by = ?2 WHERE id = ?3",
             params![now_ms(), closed_by, id],
         )?;
-        audit::append(&tx, Some(closed_by), "shift_closed", Some("shift"), Some(id), "")?;
+        audit::append(
+            &tx,
+            Some(closed_by),
+            "shift_closed",
+            Some("shift"),
+            Some(id),
+            "",
+        )?;
         let shift = tx.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], shift_from_row)?;
         tx.commit()?;
         Ok(shift)

@@ -1,7 +1,9 @@
 //! Staff and their PINs. PINs are stored only as Argon2id hashes.
 
 use super::{audit, now_ms, Ledger, LedgerError};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -46,7 +48,11 @@ fn staff_from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
     Ok(Staff {
         id: r.get("id")?,
         name: r.get("name")?,
-        role: if role == "manager" { Role::Manager } else { Role::Cashier },
+        role: if role == "manager" {
+            Role::Manager
+        } else {
+            Role::Cashier
+        },
         active: r.get::<_, i64>("active")? != 0,
     })
 }
@@ -70,27 +76,38 @@ fn hash_pin(pin: &str) -> Result<String, LedgerError> {
 
 fn pin_matches(pin: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 fn managers(conn: &Connection) -> Result<Vec<(Staff, String)>, LedgerError> {
-    let mut stmt = conn.prepare("SELECT * FROM staff WHERE role = 'manager' AND active = 1 ORDER BY id")?;
+    let mut stmt =
+        conn.prepare("SELECT * FROM staff WHERE role = 'manager' AND active = 1 ORDER BY id")?;
     let rows = stmt
-        .query_map([], |r| Ok((staff_from_row(r)?, r.get::<_, String>("pin_hash")?)))?
+        .query_map([], |r| {
+            Ok((staff_from_row(r)?, r.get::<_, String>("pin_hash")?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
 impl Ledger {
     pub fn staff_count(&self) -> Result<i64, LedgerError> {
-        Ok(self.conn().query_row("SELECT COUNT(*) FROM staff", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM staff", [], |r| r.get(0))?)
     }
 
     pub fn list_staff(&self) -> Result<Vec<Staff>, LedgerError> {
         let conn = self.conn();
         let mut stmt = conn.prepare("SELECT * FROM staff ORDER BY name")?;
-        let rows = stmt.query_map([], staff_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map([], staff_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -120,25 +137,44 @@ impl Ledger {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let count: i64 = tx.query_row("SELECT COUNT(*) FROM staff", [], |r| r.get(0))?;
         if count == 0 && role != Role::Manager {
-            return Err(LedgerError::Rule("the first staff member must be a manager".into()));
+            return Err(LedgerError::Rule(
+                "the first staff member must be a manager".into(),
+            ));
         }
         if count > 0 && approved_by.is_none() {
-            return Err(LedgerError::Rule("adding staff needs a manager's approval".into()));
+            return Err(LedgerError::Rule(
+                "adding staff needs a manager's approval".into(),
+            ));
         }
         // Manager PINs approve refunds without a name, so each must be unique.
         if role == Role::Manager && managers(&tx)?.iter().any(|(_, h)| pin_matches(pin, h)) {
-            return Err(LedgerError::Rule("another manager already uses that PIN; choose a different one".into()));
+            return Err(LedgerError::Rule(
+                "another manager already uses that PIN; choose a different one".into(),
+            ));
         }
-        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM staff WHERE name = ?1)", [name], |r| r.get(0))?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM staff WHERE name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?;
         if exists {
-            return Err(LedgerError::Rule(format!("there is already a staff member called {name}")));
+            return Err(LedgerError::Rule(format!(
+                "there is already a staff member called {name}"
+            )));
         }
         tx.execute(
             "INSERT INTO staff (name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![name, role.as_str(), hash, now_ms()],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(&tx, approved_by, "staff_added", Some("staff"), Some(id), &format!("{name} ({})", role.as_str()))?;
+        audit::append(
+            &tx,
+            approved_by,
+            "staff_added",
+            Some("staff"),
+            Some(id),
+            &format!("{name} ({})", role.as_str()),
+        )?;
         let staff = tx.query_row("SELECT * FROM staff WHERE id = ?1", [id], staff_from_row)?;
         tx.commit()?;
         Ok(staff)
@@ -157,17 +193,30 @@ impl Ledger {
         match found {
             Some((staff, hash)) if pin_matches(pin, &hash) => Ok(staff),
             Some((staff, _)) => {
-                audit::append(&conn, Some(staff.id), "pin_rejected", Some("staff"), Some(staff.id), "")?;
+                audit::append(
+                    &conn,
+                    Some(staff.id),
+                    "pin_rejected",
+                    Some("staff"),
+                    Some(staff.id),
+                    "",
+                )?;
                 Err(LedgerError::WrongPin)
             }
-            None => Err(LedgerError::NotFound(format!("staff member {:?}", name.trim()))),
+            None => Err(LedgerError::NotFound(format!(
+                "staff member {:?}",
+                name.trim()
+            ))),
         }
     }
 
     /// Finds the manager whose PIN this is (approvals carry no name).
     pub fn verify_manager_pin(&self, pin: &str, action: &str) -> Result<Staff, LedgerError> {
         let conn = self.conn();
-        match managers(&conn)?.into_iter().find(|(_, h)| pin_matches(pin, h)) {
+        match managers(&conn)?
+            .into_iter()
+            .find(|(_, h)| pin_matches(pin, h))
+        {
             Some((staff, _)) => Ok(staff),
             None => {
                 audit::append(&conn, None, "manager_pin_rejected", None, None, action)?;
@@ -188,22 +237,42 @@ mod tests {
         assert!(l.add_staff("Ann", Role::Cashier, "1234", None).is_err());
         let boss = l.add_staff("Mei", Role::Manager, "9876", None).unwrap();
         assert!(l.add_staff("Bo", Role::Cashier, "1111", None).is_err());
-        l.add_staff("Bo", Role::Cashier, "1111", Some(boss.id)).unwrap();
-        assert!(l.add_staff("bo", Role::Cashier, "2222", Some(boss.id)).is_err(), "names are unique");
-        assert!(l.add_staff("Kit", Role::Manager, "9876", Some(boss.id)).is_err(), "manager PINs are unique");
-        assert!(l.add_staff("Kit", Role::Cashier, "12a4", Some(boss.id)).is_err());
+        l.add_staff("Bo", Role::Cashier, "1111", Some(boss.id))
+            .unwrap();
+        assert!(
+            l.add_staff("bo", Role::Cashier, "2222", Some(boss.id))
+                .is_err(),
+            "names are unique"
+        );
+        assert!(
+            l.add_staff("Kit", Role::Manager, "9876", Some(boss.id))
+                .is_err(),
+            "manager PINs are unique"
+        );
+        assert!(l
+            .add_staff("Kit", Role::Cashier, "12a4", Some(boss.id))
+            .is_err());
     }
 
     #[test]
     fn pins_are_hashed_and_checked() {
         let l = Ledger::open_in_memory().unwrap();
         l.add_staff("Mei", Role::Manager, "9876", None).unwrap();
-        let stored: String = l.conn().query_row("SELECT pin_hash FROM staff", [], |r| r.get(0)).unwrap();
+        let stored: String = l
+            .conn()
+            .query_row("SELECT pin_hash FROM staff", [], |r| r.get(0))
+            .unwrap();
         assert!(stored.starts_with("$argon2id$") && !stored.contains("9876"));
         assert_eq!(l.verify_staff_pin("mei", "9876").unwrap().name, "Mei");
-        assert!(matches!(l.verify_staff_pin("Mei", "0000"), Err(LedgerError::WrongPin)));
+        assert!(matches!(
+            l.verify_staff_pin("Mei", "0000"),
+            Err(LedgerError::WrongPin)
+        ));
         assert_eq!(l.verify_manager_pin("9876", "refund").unwrap().name, "Mei");
-        assert!(matches!(l.verify_manager_pin("1234", "refund"), Err(LedgerError::WrongPin)));
+        assert!(matches!(
+            l.verify_manager_pin("1234", "refund"),
+            Err(LedgerError::WrongPin)
+        ));
         let audit = l.audit_entries().unwrap();
         assert!(audit.iter().any(|(a, _, _)| a == "manager_pin_rejected"));
     }

@@ -1,6 +1,8 @@
 //! One function per command: parse, call the core, print, pick the exit code.
 
-use crate::args::{Cli, Command, OrdersArgs, PayArgs, QrArgs, RefundArgs, ShiftCommand, StaffCommand};
+use crate::args::{
+    Cli, Command, OrdersArgs, PayArgs, QrArgs, RefundArgs, ShiftCommand, StaffCommand,
+};
 use crate::output::{self, EXIT_OK, EXIT_PENDING};
 use crate::pins;
 use cashier_core::config::{default_paths, Config};
@@ -15,9 +17,15 @@ use std::time::Duration;
 pub async fn run(cli: Cli) -> Result<i32, CashierError> {
     let defaults = default_paths();
     let config_path = cli.config.clone().unwrap_or(defaults.config_file);
-    let db_path = cli.db.clone().unwrap_or_else(|| defaults.data_dir.join("cashier.sqlite3"));
+    let db_path = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| defaults.data_dir.join("cashier.sqlite3"));
     let config = Config::load(&config_path)?;
-    let data_dir = db_path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let data_dir = db_path
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
     let rt = Runtime::start(config, &db_path, &data_dir).await?;
     if rt.demo.is_some() && !cli.json {
         eprintln!("DEMO MODE: built-in HipoPay sandbox, no real money moves.");
@@ -32,7 +40,12 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
                 output::json(&serde_json::json!({ "staff": staff }));
             } else {
                 for s in staff {
-                    println!("{:<20} {}{}", s.name, s.role.as_str(), if s.active { "" } else { " (inactive)" });
+                    println!(
+                        "{:<20} {}{}",
+                        s.name,
+                        s.role.as_str(),
+                        if s.active { "" } else { " (inactive)" }
+                    );
                 }
             }
             Ok(EXIT_OK)
@@ -44,8 +57,10 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
             let order = engine.refresh_order(&id).await?;
             let refunds = engine.ledger().refunds_for_order(order.id)?;
             if j {
-                let mut value = serde_json::to_value(&order).map_err(|e| CashierError::Input(e.to_string()))?;
-                value["refunds"] = serde_json::to_value(&refunds).map_err(|e| CashierError::Input(e.to_string()))?;
+                let mut value =
+                    serde_json::to_value(&order).map_err(|e| CashierError::Input(e.to_string()))?;
+                value["refunds"] = serde_json::to_value(&refunds)
+                    .map_err(|e| CashierError::Input(e.to_string()))?;
                 output::json(&value);
             } else {
                 println!("{}", output::order_text(&order));
@@ -68,15 +83,31 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
                     report.changes.len()
                 );
                 for c in &report.changes {
-                    let loud = if c.paid_after_abandon { "  <-- PAID AFTER THE CASHIER STOPPED WAITING: check with a manager" } else { "" };
-                    println!("  {} #{} {}: {} -> {}{loud}", c.kind, c.id, c.number, c.from, c.to);
+                    let loud = if c.paid_after_abandon {
+                        "  <-- PAID AFTER THE CASHIER STOPPED WAITING: check with a manager"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "  {} #{} {}: {} -> {}{loud}",
+                        c.kind, c.id, c.number, c.from, c.to
+                    );
                 }
                 for e in &report.errors {
                     println!("  still unclear: {e}");
                 }
-                println!("still pending: {} orders, {} refunds", report.still_pending_orders, report.still_pending_refunds);
+                println!(
+                    "still pending: {} orders, {} refunds",
+                    report.still_pending_orders, report.still_pending_refunds
+                );
             }
-            Ok(if report.still_pending_orders + report.still_pending_refunds > 0 { EXIT_PENDING } else { EXIT_OK })
+            Ok(
+                if report.still_pending_orders + report.still_pending_refunds > 0 {
+                    EXIT_PENDING
+                } else {
+                    EXIT_OK
+                },
+            )
         }
         Command::Refund(args) => refund(engine, args, j).await,
         Command::Rate { wallet, currency } => {
@@ -84,7 +115,9 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
             let currency = parse_currency(currency.as_deref(), engine)?;
             let rate = engine.exchange_rate(wallet, currency).await?;
             if j {
-                output::json(&serde_json::json!({ "wallet": wallet, "currency": currency, "rate": rate }));
+                output::json(
+                    &serde_json::json!({ "wallet": wallet, "currency": currency, "rate": rate }),
+                );
             } else {
                 println!("1 {currency} = {rate} CNY ({wallet}); the connection and keys work");
             }
@@ -107,7 +140,11 @@ fn staff_add(engine: &Engine, name: &str, role: &str, j: bool) -> Result<i32, Ca
         None
     } else {
         let pin = pins::read(pins::MANAGER_PIN, "Manager PIN to approve")?;
-        Some(ledger.verify_manager_pin(&pin, &format!("add staff {name}"))?.id)
+        Some(
+            ledger
+                .verify_manager_pin(&pin, &format!("add staff {name}"))?
+                .id,
+        )
     };
     let pin = pins::read(pins::OWN_PIN, &format!("New PIN for {name}"))?;
     let staff = ledger.add_staff(name, role, &pin, approved_by)?;
@@ -147,9 +184,15 @@ fn shift(engine: &Engine, cmd: ShiftCommand, j: bool) -> Result<i32, CashierErro
             let open = ledger.require_open_shift()?;
             // The shift's own cashier closes it, or a manager does.
             let closer = if pins::present(pins::MANAGER_PIN) {
-                ledger.verify_manager_pin(&pins::read(pins::MANAGER_PIN, "Manager PIN")?, "close shift")?
+                ledger.verify_manager_pin(
+                    &pins::read(pins::MANAGER_PIN, "Manager PIN")?,
+                    "close shift",
+                )?
             } else {
-                ledger.verify_staff_pin(&open.staff_name, &pins::read(pins::OWN_PIN, &format!("PIN for {}", open.staff_name))?)?
+                ledger.verify_staff_pin(
+                    &open.staff_name,
+                    &pins::read(pins::OWN_PIN, &format!("PIN for {}", open.staff_name))?,
+                )?
             };
             let closed = ledger.close_shift(closer.id)?;
             let report = ledger.shift_report(&closed)?;
@@ -167,7 +210,11 @@ fn shift(engine: &Engine, cmd: ShiftCommand, j: bool) -> Result<i32, CashierErro
                 println!("{}", output::report_text(&report));
             }
         }
-        ShiftCommand::Export { shift, format: _, out } => {
+        ShiftCommand::Export {
+            shift,
+            format: _,
+            out,
+        } => {
             let s = shift_for(engine, shift)?;
             let mut bytes = Vec::new();
             let rows = ledger.export_shift_csv(&s, &mut bytes)?;
@@ -197,7 +244,11 @@ fn stop_on_ctrl_c() -> StopSignal {
 async fn pay(engine: &Engine, args: PayArgs, j: bool) -> Result<i32, CashierError> {
     let req = PayRequest {
         amount: args.amount,
-        currency: args.currency.as_deref().map(str::parse::<Currency>).transpose()?,
+        currency: args
+            .currency
+            .as_deref()
+            .map(str::parse::<Currency>)
+            .transpose()?,
         code: args.code,
         subject: args.subject,
         wait: args.wait_secs.map(Duration::from_secs),
@@ -218,21 +269,31 @@ async fn qr(engine: &Engine, args: QrArgs, j: bool) -> Result<i32, CashierError>
     let req = QrRequest {
         wallet: args.wallet.parse::<Wallet>().map_err(CashierError::Input)?,
         amount: args.amount,
-        currency: args.currency.as_deref().map(str::parse::<Currency>).transpose()?,
+        currency: args
+            .currency
+            .as_deref()
+            .map(str::parse::<Currency>)
+            .transpose()?,
         subject: args.subject,
     };
     let mut order = engine.create_qr(&req).await?;
     if let (Some(payload), Some(path)) = (order.qr_payload.as_deref(), args.png.as_deref()) {
-        let png = cashier_core::qr::png(payload, 512).map_err(|e| CashierError::Input(e.to_string()))?;
+        let png =
+            cashier_core::qr::png(payload, 512).map_err(|e| CashierError::Input(e.to_string()))?;
         cashier_core::export::write_file(path, &png)?;
     }
     if !j {
         if let Some(payload) = order.qr_payload.as_deref() {
-            let art = cashier_core::qr::terminal(payload).map_err(|e| CashierError::Input(e.to_string()))?;
+            let art = cashier_core::qr::terminal(payload)
+                .map_err(|e| CashierError::Input(e.to_string()))?;
             println!("{art}");
             println!(
                 "Customer: scan with {} to pay {} {}   ({payload})",
-                if req.wallet == Wallet::Wechat { "WeChat" } else { "Alipay" },
+                if req.wallet == Wallet::Wechat {
+                    "WeChat"
+                } else {
+                    "Alipay"
+                },
                 order.amount.to_decimal_string(),
                 order.amount.currency
             );
@@ -240,7 +301,9 @@ async fn qr(engine: &Engine, args: QrArgs, j: bool) -> Result<i32, CashierError>
     }
     if let Some(secs) = args.wait_secs {
         if !order.status.is_final() {
-            order = engine.wait_for(order.id, Duration::from_secs(secs), &stop_on_ctrl_c()).await?;
+            order = engine
+                .wait_for(order.id, Duration::from_secs(secs), &stop_on_ctrl_c())
+                .await?;
             if !order.status.is_final() {
                 order = engine.abandon(order.id)?;
             }
@@ -251,7 +314,10 @@ async fn qr(engine: &Engine, args: QrArgs, j: bool) -> Result<i32, CashierError>
     } else if args.wait_secs.is_some() || order.status.is_final() {
         println!("{}", output::order_text(&order));
     } else {
-        println!("order #{} waiting for payment; `cashier-cli order {}` checks it", order.id, order.id);
+        println!(
+            "order #{} waiting for payment; `cashier-cli order {}` checks it",
+            order.id, order.id
+        );
     }
     Ok(output::order_exit(&order))
 }
@@ -263,8 +329,18 @@ fn orders(engine: &Engine, args: OrdersArgs, j: bool) -> Result<i32, CashierErro
         from_ms: (!everything).then_some(from),
         to_ms: (!everything).then_some(to),
         shift_id: args.shift,
-        status: args.status.as_deref().map(str::parse).transpose().map_err(CashierError::Input)?,
-        wallet: args.wallet.as_deref().map(str::parse).transpose().map_err(CashierError::Input)?,
+        status: args
+            .status
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(CashierError::Input)?,
+        wallet: args
+            .wallet
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(CashierError::Input)?,
         search: args.search,
         limit: Some(500),
     };

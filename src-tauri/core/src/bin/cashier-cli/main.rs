@@ -14,16 +14,29 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let informational = matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion);
+            let informational = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
             let _ = e.print();
             if !informational && std::env::args().any(|a| a == "--json") {
-                output::json(&serde_json::json!({ "error": e.kind().to_string(), "kind": "input" }));
+                output::json(
+                    &serde_json::json!({ "error": e.kind().to_string(), "kind": "input" }),
+                );
             }
-            std::process::exit(if informational { output::EXIT_OK } else { output::EXIT_OTHER });
+            std::process::exit(if informational {
+                output::EXIT_OK
+            } else {
+                output::EXIT_OTHER
+            });
         }
     };
     let as_json = cli.json;
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start: {e}");

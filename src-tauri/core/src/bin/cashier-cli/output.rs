@@ -48,7 +48,11 @@ fn wallet_name(order: &Order) -> &'static str {
 }
 
 pub fn order_text(order: &Order) -> String {
-    let amount = format!("{} {}", order.amount.to_decimal_string(), order.amount.currency);
+    let amount = format!(
+        "{} {}",
+        order.amount.to_decimal_string(),
+        order.amount.currency
+    );
     let head = match order.status {
         OrderStatus::Paid => format!("PAID {amount} by {}", wallet_name(order)),
         OrderStatus::Failed => format!(
@@ -83,14 +87,20 @@ pub fn order_text(order: &Order) -> String {
 }
 
 pub fn refund_text(refund: &Refund) -> String {
-    let amount = format!("{} {}", refund.amount.to_decimal_string(), refund.amount.currency);
+    let amount = format!(
+        "{} {}",
+        refund.amount.to_decimal_string(),
+        refund.amount.currency
+    );
     let head = match refund.status {
         RefundStatus::Success => format!("REFUNDED {amount} of order #{}", refund.order_id),
         RefundStatus::Failed => format!(
             "REFUND FAILED {amount}: {}",
             refund.error.as_deref().unwrap_or("refused by HipoPay")
         ),
-        RefundStatus::Pending => format!("REFUND PENDING {amount}: not confirmed yet; `reconcile` will finish it"),
+        RefundStatus::Pending => {
+            format!("REFUND PENDING {amount}: not confirmed yet; `reconcile` will finish it")
+        }
     };
     format!(
         "{head}\n  refund #{}  {}  HipoPay refund no. {}  approved by {}",
@@ -107,7 +117,10 @@ pub fn report_text(r: &ShiftReport) -> String {
         r.shift_id,
         r.cashier,
         r.opened_at,
-        r.closed_at.as_ref().map(|c| format!(", closed {c}")).unwrap_or_else(|| ", open".into())
+        r.closed_at
+            .as_ref()
+            .map(|c| format!(", closed {c}"))
+            .unwrap_or_else(|| ", open".into())
     )];
     for w in &r.by_wallet {
         out.push(format!(
@@ -116,14 +129,25 @@ pub fn report_text(r: &ShiftReport) -> String {
         ));
     }
     for t in &r.totals {
-        out.push(format!("  TOTAL   {}  paid {}  refunded {}  net {}", t.currency, t.paid, t.refunded, t.net));
+        out.push(format!(
+            "  TOTAL   {}  paid {}  refunded {}  net {}",
+            t.currency, t.paid, t.refunded, t.net
+        ));
     }
     for a in &r.refunds_by_approver {
-        out.push(format!("  refunds approved by {}: {} {} x{}", a.approved_by, a.amount, a.currency, a.count));
+        out.push(format!(
+            "  refunds approved by {}: {} {} x{}",
+            a.approved_by, a.amount, a.currency, a.count
+        ));
     }
     out.push(format!(
         "  orders {}  paid {}  pending {}  failed {}  expired {}  pending refunds {}",
-        r.order_count, r.paid_count, r.pending_count, r.failed_count, r.expired_count, r.pending_refund_count
+        r.order_count,
+        r.paid_count,
+        r.pending_count,
+        r.failed_count,
+        r.expired_count,
+        r.pending_refund_count
     ));
     out.join("\n")
 }
