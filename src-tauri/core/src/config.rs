@@ -12,7 +12,67 @@ pub struct Config {
     pub hipopay: Option<HipoPayConfig>,
     #[serde(default)]
     pub terminal: TerminalConfig,
+    /// Used by the desktop app; the CLI ignores it.
+    #[serde(default)]
+    pub scanner: ScannerConfig,
+    /// Used by the desktop app; the CLI ignores it.
+    #[serde(default)]
+    pub ui: UiConfig,
 }
+
+/// How the line a serial scanner sends ends.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Terminator {
+    #[default]
+    Crlf,
+    Cr,
+    Lf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScannerConfig {
+    /// A serial scanner's port (e.g. /dev/ttyACM0); none means keyboard-wedge only.
+    pub serial_port: Option<String>,
+    pub baud: u32,
+    pub terminator: Terminator,
+    /// Keyboard-wedge: the longest pause between a scanner's keystrokes.
+    pub wedge_max_gap_ms: u32,
+    /// Keyboard-wedge: the shortest burst that counts as a scan.
+    pub wedge_min_length: u32,
+}
+
+impl Default for ScannerConfig {
+    fn default() -> Self {
+        ScannerConfig {
+            serial_port: None,
+            baud: 9600,
+            terminator: Terminator::Crlf,
+            wedge_max_gap_ms: 35,
+            wedge_min_length: 16,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// "en", "zh-Hant" or "zh-Hans".
+    pub language: String,
+    pub sounds: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            language: "en".into(),
+            sounds: true,
+        }
+    }
+}
+
+pub const LANGUAGES: [&str; 3] = ["en", "zh-Hant", "zh-Hans"];
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -97,12 +157,29 @@ impl Config {
                 }
             }
         }
+        if !LANGUAGES.contains(&config.ui.language.as_str()) {
+            return Err(CashierError::Config(format!(
+                "ui.language must be one of {}",
+                LANGUAGES.join(", ")
+            )));
+        }
+        if config.scanner.baud == 0 || config.scanner.wedge_max_gap_ms == 0 {
+            return Err(CashierError::Config(
+                "scanner.baud and scanner.wedge_max_gap_ms must be above 0".into(),
+            ));
+        }
         if config.terminal.poll_interval_ms == Some(0) {
             return Err(CashierError::Config(
                 "terminal.poll_interval_ms must be above 0".into(),
             ));
         }
         Ok(config)
+    }
+
+    /// The checks of reading a file, for a config built in memory (settings screen).
+    pub fn checked(&self) -> Result<Config, CashierError> {
+        let text = toml::to_string(self).map_err(|e| CashierError::Config(e.to_string()))?;
+        Self::parse(&text, Path::new("the settings"))
     }
 
     pub fn is_demo(&self) -> bool {

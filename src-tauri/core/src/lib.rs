@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod money;
 pub mod qr;
 pub mod runtime;
+pub mod scanner;
 pub mod time;
 pub mod wallet;
 

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 pub struct Runtime {
     pub engine: Arc<Engine>,
-    /// The in-process sandbox, when running in demo mode.
-    pub demo: Option<Demo>,
+    /// The in-process sandbox, when running in demo mode (shared, so a new
+    /// config that keeps demo mode keeps the same sandbox running).
+    pub demo: Option<Arc<Demo>>,
     pub config: Config,
 }
 
@@ -25,6 +26,17 @@ impl Runtime {
         db_path: &Path,
         data_dir: &Path,
     ) -> Result<Runtime, CashierError> {
+        Self::start_reusing(config, db_path, data_dir, None).await
+    }
+
+    /// Like `start`, but keeps an already running demo sandbox (one sandbox
+    /// per state file) when the new config is still demo mode.
+    pub async fn start_reusing(
+        config: Config,
+        db_path: &Path,
+        data_dir: &Path,
+        running_demo: Option<Arc<Demo>>,
+    ) -> Result<Runtime, CashierError> {
         let (client_config, signer, demo) = match &config.hipopay {
             Some(h) => {
                 let signer = Signer::from_pem_file(&h.private_key_file)?;
@@ -35,7 +47,10 @@ impl Runtime {
                 (cc, signer, None)
             }
             None => {
-                let demo = demo::start(data_dir).await?;
+                let demo = match running_demo {
+                    Some(d) => d,
+                    None => Arc::new(demo::start(data_dir).await?),
+                };
                 (demo.client_config.clone(), demo.signer.clone(), Some(demo))
             }
         };

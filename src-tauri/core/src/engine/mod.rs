@@ -4,10 +4,12 @@
 //! only by asking HipoPay with our merchant order number.
 
 mod apply;
+mod display;
 mod pay;
 mod reconcile;
 mod refund;
 
+pub use display::{CnyEquivalent, QrDisplay};
 pub use pay::{PayRequest, QrRequest};
 pub use reconcile::{Change, ReconcileReport};
 pub use refund::RefundRequest;

@@ -246,6 +246,23 @@ impl Engine {
         Ok(order)
     }
 
+    /// Waits like `wait_for`; if the order is still unclear when the cashier
+    /// stops waiting, it is marked abandoned (and watched, and flagged if it
+    /// later turns PAID).
+    pub async fn wait_at_counter(
+        &self,
+        order_id: i64,
+        wait: Duration,
+        stop: &StopSignal,
+    ) -> Result<Order, CashierError> {
+        let order = self.wait_for(order_id, wait, stop).await?;
+        if order.status.is_final() {
+            Ok(order)
+        } else {
+            self.abandon(order.id)
+        }
+    }
+
     /// The cashier gave up waiting: the order stays PENDING and is watched;
     /// if it turns PAID later it is flagged for a manager.
     pub fn abandon(&self, order_id: i64) -> Result<Order, CashierError> {

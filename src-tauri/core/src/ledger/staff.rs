@@ -180,6 +180,29 @@ impl Ledger {
         Ok(staff)
     }
 
+    /// Adds staff with the approval the rules ask for: none for the very
+    /// first (a manager), a manager's PIN for everyone after.
+    pub fn add_staff_with_approval(
+        &self,
+        name: &str,
+        role: Role,
+        pin: &str,
+        manager_pin: Option<&str>,
+    ) -> Result<Staff, LedgerError> {
+        let approved_by = if self.staff_count()? == 0 {
+            None
+        } else {
+            let pin = manager_pin.ok_or_else(|| {
+                LedgerError::Rule("adding staff needs a manager's approval".into())
+            })?;
+            Some(
+                self.verify_manager_pin(pin, &format!("add staff {}", name.trim()))?
+                    .id,
+            )
+        };
+        self.add_staff(name, role, pin, approved_by)
+    }
+
     /// Checks a named person's PIN. A wrong PIN is written to the audit log.
     pub fn verify_staff_pin(&self, name: &str, pin: &str) -> Result<Staff, LedgerError> {
         let conn = self.conn();

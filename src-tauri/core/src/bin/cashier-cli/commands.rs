@@ -136,18 +136,13 @@ fn parse_currency(text: Option<&str>, engine: &Engine) -> Result<Currency, Cashi
 fn staff_add(engine: &Engine, name: &str, role: &str, j: bool) -> Result<i32, CashierError> {
     let role: Role = role.parse().map_err(CashierError::Input)?;
     let ledger = engine.ledger();
-    let approved_by = if ledger.staff_count()? == 0 {
+    let manager_pin = if ledger.staff_count()? == 0 {
         None
     } else {
-        let pin = pins::read(pins::MANAGER_PIN, "Manager PIN to approve")?;
-        Some(
-            ledger
-                .verify_manager_pin(&pin, &format!("add staff {name}"))?
-                .id,
-        )
+        Some(pins::read(pins::MANAGER_PIN, "Manager PIN to approve")?)
     };
     let pin = pins::read(pins::OWN_PIN, &format!("New PIN for {name}"))?;
-    let staff = ledger.add_staff(name, role, &pin, approved_by)?;
+    let staff = ledger.add_staff_with_approval(name, role, &pin, manager_pin.as_deref())?;
     if j {
         output::json(&staff);
     } else {
@@ -181,20 +176,14 @@ fn shift(engine: &Engine, cmd: ShiftCommand, j: bool) -> Result<i32, CashierErro
             }
         }
         ShiftCommand::Close => {
-            let open = ledger.require_open_shift()?;
             // The shift's own cashier closes it, or a manager does.
-            let closer = if pins::present(pins::MANAGER_PIN) {
-                ledger.verify_manager_pin(
-                    &pins::read(pins::MANAGER_PIN, "Manager PIN")?,
-                    "close shift",
-                )?
+            let pin = if pins::present(pins::MANAGER_PIN) {
+                pins::read(pins::MANAGER_PIN, "Manager PIN")?
             } else {
-                ledger.verify_staff_pin(
-                    &open.staff_name,
-                    &pins::read(pins::OWN_PIN, &format!("PIN for {}", open.staff_name))?,
-                )?
+                let open = ledger.require_open_shift()?;
+                pins::read(pins::OWN_PIN, &format!("PIN for {}", open.staff_name))?
             };
-            let closed = ledger.close_shift(closer.id)?;
+            let closed = ledger.close_shift_with_pin(&pin)?;
             let report = ledger.shift_report(&closed)?;
             if j {
                 output::json(&report);
@@ -253,10 +242,7 @@ async fn pay(engine: &Engine, args: PayArgs, j: bool) -> Result<i32, CashierErro
         subject: args.subject,
         wait: args.wait_secs.map(Duration::from_secs),
     };
-    let mut order = engine.pay_scan(&req, &stop_on_ctrl_c()).await?;
-    if !order.status.is_final() {
-        order = engine.abandon(order.id)?;
-    }
+    let order = engine.pay_scan(&req, &stop_on_ctrl_c()).await?;
     if j {
         output::json(&order);
     } else {

@@ -1,0 +1,120 @@
+//! Work the app does on its own: forwarding the engine's changes to the UI,
+//! reconciling unclear payments at start-up and every minute, and reading
+//! a serial scanner.
+
+use crate::state::{AppState, ScannerStatus};
+use cashier_core::engine::EngineEvent;
+use cashier_core::scanner::{ScannerEvent, SerialScanner};
+use serde::Serialize;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::broadcast::error::RecvError;
+
+const RECONCILE_EVERY: Duration = Duration::from_secs(60);
+
+/// Forwards every order and refund change of the current engine to the UI.
+pub fn forward_engine_events(app: &AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let mut events = state.engine().subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(EngineEvent::Order(order)) => {
+                    let _ = app.emit("order-changed", order);
+                }
+                Ok(EngineEvent::Refund(refund)) => {
+                    let _ = app.emit("refund-changed", refund);
+                }
+                // A slow UI missed some: it refreshes from the next one.
+                Err(RecvError::Lagged(_)) => continue,
+                // The engine was replaced (settings changed).
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+pub fn reconcile_periodically(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            if let Some(state) = app.try_state::<AppState>() {
+                if let Ok(report) = state.engine().reconcile().await {
+                    let _ = app.emit("reconciled", report);
+                }
+            }
+            tokio::time::sleep(RECONCILE_EVERY).await;
+        }
+    });
+}
+
+#[derive(Serialize, Clone)]
+struct ScannerLine {
+    code: String,
+    source: &'static str,
+}
+
+/// (Re)starts the serial scanner reader from the current config.
+pub fn start_serial_scanner(app: &AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let config = state.config().scanner;
+    state.replace_scanner(None);
+    let Some(port) = config.serial_port.filter(|p| !p.trim().is_empty()) else {
+        state.set_scanner_status(ScannerStatus::default());
+        return;
+    };
+    state.set_scanner_status(ScannerStatus {
+        port: Some(port.clone()),
+        connected: false,
+        error: None,
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    state.replace_scanner(Some(SerialScanner::start(
+        port,
+        config.baud,
+        config.terminator,
+        tx,
+    )));
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            let Some(state) = app.try_state::<AppState>() else {
+                break;
+            };
+            match event {
+                ScannerEvent::Line(code) => {
+                    let _ = app.emit(
+                        "scanner-line",
+                        ScannerLine {
+                            code,
+                            source: "serial",
+                        },
+                    );
+                }
+                ScannerEvent::Connected { port } => {
+                    let status = ScannerStatus {
+                        port: Some(port),
+                        connected: true,
+                        error: None,
+                    };
+                    state.set_scanner_status(status.clone());
+                    let _ = app.emit("scanner-status", status);
+                }
+                ScannerEvent::Disconnected { port, error } => {
+                    let status = ScannerStatus {
+                        port: Some(port),
+                        connected: false,
+                        error: Some(error),
+                    };
+                    state.set_scanner_status(status.clone());
+                    let _ = app.emit("scanner-status", status);
+                }
+            }
+        }
+    });
+}

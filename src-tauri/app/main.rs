@@ -1,0 +1,70 @@
+//! Cashier's desktop shell: a Tauri window over `cashier-core`. Everything
+//! that matters happens in the core; this file wires it to the window.
+
+// Hide the console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod background;
+mod commands;
+mod state;
+
+use cashier_core::config::Config;
+use cashier_core::runtime::Runtime;
+use state::{AppState, Paths};
+
+fn main() {
+    let paths = Paths::from_env();
+    // A broken config or ledger stops here with one clear line: the app never
+    // runs against settings it could not read.
+    let runtime = Config::load(&paths.config_file).and_then(|config| {
+        tauri::async_runtime::block_on(Runtime::start(config, &paths.db_file, &paths.data_dir))
+    });
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cashier: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(paths, runtime))
+        .setup(|app| {
+            let handle = app.handle();
+            background::forward_engine_events(handle);
+            background::reconcile_periodically(handle);
+            background::start_serial_scanner(handle);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status::app_status,
+            commands::shift::staff_list,
+            commands::shift::staff_add,
+            commands::shift::shift_open,
+            commands::shift::shift_close,
+            commands::shift::shift_report,
+            commands::shift::shift_export_csv,
+            commands::sale::pay_scan,
+            commands::sale::stop_waiting,
+            commands::sale::qr_create,
+            commands::sale::qr_wait,
+            commands::sale::orders_list,
+            commands::sale::order_detail,
+            commands::sale::order_check,
+            commands::sale::attention_list,
+            commands::sale::reconcile_now,
+            commands::sale::review_clear,
+            commands::sale::refund,
+            commands::settings::settings_get,
+            commands::settings::settings_save,
+            commands::settings::key_import,
+            commands::settings::test_connection,
+            commands::settings::serial_ports,
+            commands::sale::demo_customer_pays,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("cashier: {e}");
+        std::process::exit(1);
+    }
+}
