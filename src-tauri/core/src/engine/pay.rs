@@ -117,7 +117,7 @@ impl Engine {
             .scan_pay(wallet, &self.charge_request(&order), code)
             .await;
         let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
-        self.wait_for(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
+        self.wait_at_counter(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
             .await
     }
 

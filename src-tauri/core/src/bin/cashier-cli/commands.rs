@@ -288,11 +288,8 @@ async fn qr(engine: &Engine, args: QrArgs, j: bool) -> Result<i32, CashierError>
     if let Some(secs) = args.wait_secs {
         if !order.status.is_final() {
             order = engine
-                .wait_for(order.id, Duration::from_secs(secs), &stop_on_ctrl_c())
+                .wait_at_counter(order.id, Duration::from_secs(secs), &stop_on_ctrl_c())
                 .await?;
-            if !order.status.is_final() {
-                order = engine.abandon(order.id)?;
-            }
         }
     }
     if j {
