@@ -1,1 +1,369 @@
-fn main() {}
+//! End-to-end: the real Cashier app in its real webview, driven like a
+//! cashier would, against the HipoPay sandbox. Run under X (xvfb-run):
+//! `scripts/test` does. Screenshots land in docs/screenshots/{en,zh-Hant}.
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+use fantoccini::Locator;
+use harness::{decode_qr, App, Options, MANAGER_PIN};
+use std::io::Write;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyboard_wedge_scan_payment() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("12.50").await;
+    app.wait_visible("#scan-ready").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    let amount = app.text("#result-amount").await;
+    assert!(amount.contains("12.50"), "{amount}");
+    let order = app.only_sim_order();
+    assert_eq!(
+        (
+            order.amount_minor,
+            order.currency.as_str(),
+            order.wallet.as_str()
+        ),
+        (1250, "HKD", "wechat")
+    );
+    assert_eq!(order.auth_code.as_deref(), Some("134567890123456789"));
+    // The burst never leaked into the note field.
+    app.click("#btn-new-sale").await;
+    let note = app
+        .wait_visible("#note-input")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        !note.contains("1345"),
+        "scanned digits leaked into the note: {note:?}"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_typed_into_the_note_field_is_a_scan_not_text() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("3").await;
+    app.click("#note-input").await;
+    app.human_types("tea").await;
+    app.scanner_burst("284567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    assert_eq!(app.only_sim_order().wallet, "alipay");
+    assert_eq!(
+        app.only_sim_order().description,
+        "tea",
+        "human typing still reaches the note"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serial_scanner_payment_through_a_pty_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let scanner_end = dir.path().join("scanner");
+    let host_end = dir.path().join("host");
+    let mut socat = std::process::Command::new("socat")
+        .arg(format!("pty,raw,echo=0,link={}", scanner_end.display()))
+        .arg(format!("pty,raw,echo=0,link={}", host_end.display()))
+        .spawn()
+        .expect("socat");
+    for _ in 0..100 {
+        if host_end.exists() && scanner_end.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let app = App::launch(Options {
+        serial_port: Some(host_end.display().to_string()),
+        ..Options::default()
+    })
+    .await;
+    app.first_run_and_open_shift().await;
+    app.keypad("88").await;
+    app.wait_visible("#scan-ready").await;
+    let mut end = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&scanner_end)
+        .unwrap();
+    end.write_all(b"134567890123456789\r\n").unwrap();
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    let order = app.only_sim_order();
+    assert_eq!(
+        (order.amount_minor, order.wallet.as_str()),
+        (8800, "wechat")
+    );
+    app.close().await;
+    let _ = socat.kill();
+    let _ = socat.wait();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qr_payment_paid_by_the_simulated_customer() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("20").await;
+    app.click("#btn-qr-alipay").await;
+    let image = app.wait_visible("#qr-image").await;
+    // Decode what is on the screen and compare with what HipoPay issued.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let shown = decode_qr(&image.screenshot().await.unwrap());
+    let order = app.only_sim_order();
+    assert_eq!(Some(shown.as_str()), order.qr_payload.as_deref());
+    assert!(app.text("#qr-amount").await.contains("20.00"));
+    assert!(
+        app.text("#qr-cny").await.contains("18.25"),
+        "20 HKD at 0.9123 is 18.25 CNY"
+    );
+    app.sim.customer_pays(&order.merchant_order_no).unwrap();
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_payment_resolved_from_needs_attention() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("6").await;
+    app.scanner_burst("134567890123456103").await; // the customer never confirms
+    app.wait_attr("#result", "data-status", "WAITING", 20).await;
+    app.click("#btn-stop-waiting").await;
+    app.wait_attr("#result", "data-status", "PENDING", 20).await;
+    let order = app.only_sim_order();
+    app.sim.customer_pays(&order.merchant_order_no).unwrap();
+    app.nav("attention").await;
+    let row = format!(".attention-row [data-action=\"check\"]");
+    app.click(&row).await;
+    // It turned PAID after the cashier stopped waiting: flagged for a manager.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = app.text("#screen-attention").await;
+        if text.contains("PAID") || text.to_lowercase().contains("paid after") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "attention never showed the paid order: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(app
+        .client
+        .find(Locator::Css(".attention-row [data-action=\"refund\"]"))
+        .await
+        .is_ok());
+    assert_eq!(
+        app.sim.charge_requests(&order.merchant_order_no),
+        1,
+        "never charged twice"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn manager_refund_wrong_then_right_pin() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("50").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.click("#btn-new-sale").await;
+    app.nav("orders").await;
+    app.click(".order-row").await;
+    app.click("#btn-order-refund").await;
+    app.wait_visible("#screen-refund").await;
+    assert!(app.text("#refund-refundable").await.contains("50.00"));
+    app.click("#refund-partial").await;
+    app.fill("#refund-amount", "12.50").await;
+    app.fill("#refund-reason", "one item returned").await;
+    app.fill("#refund-pin", "0000").await;
+    app.click("#btn-refund-submit").await;
+    let error = app
+        .wait_visible("#refund-error")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!error.trim().is_empty());
+    assert!(app.sim.refunds().is_empty(), "a wrong PIN sends nothing");
+    let pin_after = app
+        .wait_visible("#refund-pin")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        pin_after.is_empty(),
+        "the PIN is cleared after every attempt"
+    );
+    app.fill("#refund-pin", MANAGER_PIN).await;
+    app.click("#btn-refund-submit").await;
+    app.wait_attr("#refund-result", "data-status", "SUCCESS", 20)
+        .await;
+    let refunds = app.sim.refunds();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount_minor, 1250);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shift_close_and_csv_export() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    for (amount, code) in [
+        ("10", "134567890123456001"),
+        ("25.50", "284567890123456002"),
+    ] {
+        app.keypad(amount).await;
+        app.scanner_burst(code).await;
+        app.wait_attr("#result", "data-status", "PAID", 20).await;
+        app.click("#btn-new-sale").await;
+    }
+    app.nav("shift").await;
+    let report = app.text("#shift-report").await;
+    assert!(
+        report.contains("35.50"),
+        "the live report shows the net: {report}"
+    );
+    app.click("#btn-shift-export").await;
+    let csv_path = app.export_dir.join("shift-1.csv");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !csv_path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no CSV in {}",
+            app.export_dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 3, "header + one row per order: {csv}");
+    for order in app.sim.orders() {
+        assert!(csv.contains(&order.merchant_order_no) && csv.contains(&order.payment_no));
+    }
+    app.fill("#shift-close-pin", MANAGER_PIN).await;
+    app.click("#btn-shift-close").await;
+    let summary = app.text("#shift-summary").await;
+    assert!(summary.contains("35.50"), "{summary}");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_webview_cannot_reach_what_it_was_not_granted() {
+    let app = App::launch(Options::default()).await;
+    app.wait_visible("#screen-first-run").await;
+    // A plugin command the UI never calls (the native file dialog) is refused.
+    let denied = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI__.core.invoke('plugin:dialog|open', {options: {}})\
+               .then(() => done('allowed'), (e) => done('denied: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        denied.as_str().unwrap_or_default().starts_with("denied"),
+        "{denied}"
+    );
+    // The CSP forbids inline script.
+    let ran = app
+        .client
+        .execute(
+            "window.__inline = 'no'; const s = document.createElement('script');\
+             s.textContent = \"window.__inline = 'yes'\"; document.head.appendChild(s); return window.__inline;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ran.as_str(), Some("no"), "inline script must not run");
+    app.close().await;
+}
+
+/// Every screen, in English and 繁體中文, for docs/screenshots.
+async fn screenshots(lang: &'static str) {
+    let app = App::launch(Options {
+        language: Some(lang),
+        ..Options::default()
+    })
+    .await;
+    app.wait_visible("#screen-first-run").await;
+    app.screenshot(lang, "01-first-run").await;
+    app.fill("#first-name", harness::MANAGER).await;
+    app.fill("#first-pin", MANAGER_PIN).await;
+    app.fill("#first-pin2", MANAGER_PIN).await;
+    app.click("#btn-first-create").await;
+    app.wait_visible("#screen-login").await;
+    app.screenshot(lang, "02-open-shift").await;
+    app.open_shift(harness::MANAGER, MANAGER_PIN).await;
+    app.keypad("128.50").await;
+    app.screenshot(lang, "03-sale").await;
+    app.scanner_burst("134567890123456102").await; // confirming on the phone, then paid
+    app.wait_attr("#result", "data-status", "WAITING", 20).await;
+    app.screenshot(lang, "04-waiting").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.screenshot(lang, "05-paid").await;
+    app.click("#btn-new-sale").await;
+    app.keypad("42").await;
+    app.scanner_burst("134567890123456101").await;
+    app.wait_attr("#result", "data-status", "FAILED", 20).await;
+    app.screenshot(lang, "06-declined").await;
+    app.click("#btn-new-sale").await;
+    app.keypad("9.90").await;
+    app.scanner_burst("284567890123456103").await;
+    app.wait_attr("#result", "data-status", "WAITING", 20).await;
+    app.click("#btn-stop-waiting").await;
+    app.wait_attr("#result", "data-status", "PENDING", 20).await;
+    app.screenshot(lang, "07-pending").await;
+    app.click("#btn-new-sale").await;
+    app.keypad("66").await;
+    app.click("#btn-qr-wechat").await;
+    app.wait_visible("#qr-image").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot(lang, "08-qr").await;
+    app.click("#btn-qr-stop").await;
+    app.wait_visible("#screen-progress").await;
+    app.click("#btn-new-sale").await;
+    app.nav("orders").await;
+    app.screenshot(lang, "09-orders").await;
+    app.click(".order-row").await;
+    app.wait_visible("#order-detail").await;
+    app.screenshot(lang, "10-order-detail").await;
+    app.nav("attention").await;
+    app.screenshot(lang, "11-needs-attention").await;
+    app.nav("orders").await;
+    app.click(".order-row").await;
+    if app
+        .client
+        .find(Locator::Css("#btn-order-refund"))
+        .await
+        .is_ok()
+    {
+        app.click("#btn-order-refund").await;
+        app.wait_visible("#screen-refund").await;
+        app.screenshot(lang, "12-refund").await;
+    }
+    app.nav("shift").await;
+    app.screenshot(lang, "13-shift").await;
+    app.nav("settings").await;
+    app.screenshot(lang, "14-settings").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn screenshots_in_english() {
+    screenshots("en").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn screenshots_in_traditional_chinese() {
+    screenshots("zh-Hant").await;
+}

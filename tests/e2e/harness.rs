@@ -1,0 +1,357 @@
+//! Drives the real `cashier` binary in its real webview (WebKitGTK through
+//! tauri-driver and WebKitWebDriver), against the HipoPay sandbox on
+//! loopback, with a real SQLite file. Needs an X display (xvfb-run).
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hipopay_sim::{SimConfig, SimHandle};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const MANAGER: &str = "Mei";
+pub const MANAGER_PIN: &str = "9876";
+const AGENT_NO: &str = "E2E-AGENT";
+const MERCHANT_NO: &str = "E2E-MERCHANT";
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tauri_driver() -> PathBuf {
+    let on_path = Command::new("sh")
+        .args(["-c", "command -v tauri-driver"])
+        .output()
+        .ok();
+    if let Some(out) = on_path.filter(|o| o.status.success()) {
+        return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    }
+    let home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    PathBuf::from(home).join("bin/tauri-driver")
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub language: Option<&'static str>,
+    pub serial_port: Option<String>,
+    pub sim: Option<SimConfig>,
+}
+
+pub struct App {
+    pub client: Client,
+    pub sim: SimHandle,
+    /// Holds the config, ledger and exports for as long as the app runs.
+    _workdir: tempfile::TempDir,
+    pub export_dir: PathBuf,
+    driver: Child,
+}
+
+pub fn sim_config() -> SimConfig {
+    let pem = std::fs::read_to_string(fixture("agent_public.pem")).expect("fixture");
+    SimConfig::new(
+        AGENT_NO,
+        MERCHANT_NO,
+        hipopay_sim::public_key_from_pem(&pem).expect("key"),
+    )
+}
+
+impl App {
+    pub async fn launch(options: Options) -> App {
+        let sim = SimHandle::start(
+            options.sim.unwrap_or_else(sim_config),
+            "127.0.0.1:0".parse().expect("addr"),
+        )
+        .await
+        .expect("sandbox starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let export_dir = dir.path().join("exports");
+        std::fs::create_dir_all(&export_dir).expect("export dir");
+        let config = dir.path().join("cashier.toml");
+        let serial = options
+            .serial_port
+            .map(|p| format!("serial_port = \"{p}\"\n"))
+            .unwrap_or_default();
+        std::fs::write(
+            &config,
+            format!(
+                "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
+                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\n",
+                sim.base_url(),
+                fixture("agent_private_pkcs1.pem").display(),
+                options.language.unwrap_or("en"),
+            ),
+        )
+        .expect("config");
+        let port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("CASHIER_CONFIG", &config)
+            .env("CASHIER_DB", dir.path().join("ledger.sqlite3"))
+            .env("CASHIER_EXPORT_DIR", &export_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be installed (scripts/install-deps installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_cashier") }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = tokio::time::timeout(
+            Duration::from_secs(60),
+            ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .expect("the app's webview answered in time")
+        .expect("a WebDriver session");
+        let app = App {
+            client,
+            sim,
+            _workdir: dir,
+            export_dir,
+            driver,
+        };
+        app.wait_visible("body").await;
+        app
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        // SIGTERM, not SIGKILL: tauri-driver must take WebKitWebDriver down with it.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.driver.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    pub async fn wait_visible(&self, css: &str) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return el;
+                }
+            }
+            if Instant::now() >= deadline {
+                let shot = self.failure_screenshot(css).await;
+                panic!("{css} never became visible (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` has `attr` equal to `value`; returns the element.
+    pub async fn wait_attr(
+        &self,
+        css: &str,
+        attr: &str,
+        value: &str,
+        secs: u64,
+    ) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut last = None;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.attr(attr).await.ok().flatten();
+                if last.as_deref() == Some(value) {
+                    return el;
+                }
+            }
+            if Instant::now() >= deadline {
+                let shot = self.failure_screenshot(css).await;
+                panic!("{css}[{attr}] stayed {last:?}, wanted {value} (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves what the window showed when a wait failed, and says where.
+    async fn failure_screenshot(&self, what: &str) -> String {
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures");
+        let path = dir.join(format!("{name}-{}.png", std::process::id()));
+        let saved = match self.client.screenshot().await {
+            Ok(png) => std::fs::create_dir_all(&dir)
+                .and_then(|_| std::fs::write(&path, png))
+                .is_ok(),
+            Err(_) => false,
+        };
+        if saved {
+            path.display().to_string()
+        } else {
+            "no screenshot".into()
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_visible(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_visible(css).await;
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_visible(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_visible(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
+    /// Keystrokes with no pause between them, as a keyboard-wedge scanner sends them.
+    pub async fn scanner_burst(&self, code: &str) {
+        let mut keys = KeyActions::new("scanner".into());
+        for c in code.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        let enter = '\u{E007}';
+        keys = keys
+            .then(KeyAction::Down { value: enter })
+            .then(KeyAction::Up { value: enter });
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("key actions");
+    }
+
+    /// Keystrokes at human speed.
+    pub async fn human_types(&self, text: &str) {
+        let mut keys = KeyActions::new("person".into());
+        for c in text.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c })
+                .then(KeyAction::Pause {
+                    duration: Duration::from_millis(150),
+                });
+        }
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("key actions");
+    }
+
+    pub async fn screenshot(&self, lang: &str, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots")
+            .join(lang);
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// First run: create the manager, then open a shift for them.
+    pub async fn first_run_and_open_shift(&self) {
+        self.fill("#first-name", MANAGER).await;
+        self.fill("#first-pin", MANAGER_PIN).await;
+        self.fill("#first-pin2", MANAGER_PIN).await;
+        self.click("#btn-first-create").await;
+        self.open_shift(MANAGER, MANAGER_PIN).await;
+    }
+
+    pub async fn open_shift(&self, staff: &str, pin: &str) {
+        self.wait_visible("#screen-login").await;
+        self.select("#login-staff", staff).await;
+        self.fill("#login-pin", pin).await;
+        self.click("#btn-login").await;
+        self.wait_visible("#screen-sale").await;
+    }
+
+    /// Types an amount on the on-screen keypad.
+    pub async fn keypad(&self, amount: &str) {
+        self.wait_visible("#screen-sale").await;
+        self.click("[data-key=\"clear\"]").await;
+        for c in amount.chars() {
+            self.click(&format!("[data-key=\"{c}\"]")).await;
+        }
+        let shown = self.text("#amount-display").await;
+        assert!(
+            shown.contains(amount),
+            "the amount display shows {shown:?}, not {amount}"
+        );
+    }
+
+    pub async fn nav(&self, screen: &str) {
+        self.click(&format!("[data-nav=\"{screen}\"]")).await;
+        self.wait_visible(&format!("#screen-{screen}")).await;
+    }
+
+    pub fn only_sim_order(&self) -> hipopay_sim::SimOrder {
+        let orders = self.sim.orders();
+        assert_eq!(orders.len(), 1, "{orders:?}");
+        orders.into_iter().next().expect("one order")
+    }
+}
+
+/// Decodes a QR code from a PNG with zbarimg.
+pub fn decode_qr(png: &[u8]) -> String {
+    let file = tempfile::Builder::new()
+        .suffix(".png")
+        .tempfile()
+        .expect("temp png");
+    std::fs::write(file.path(), png).expect("write png");
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(file.path())
+        .output()
+        .expect("zbarimg (zbar-tools) must be installed");
+    assert!(out.status.success(), "no QR code found in the screenshot");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
