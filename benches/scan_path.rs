@@ -64,8 +64,7 @@ fn main() {
     let signer = Signer::from_pem(PRIVATE_PEM, "fixture").unwrap();
     let timestamp = chrono::Utc::now().timestamp().to_string();
     let order_no = "CS2026112211050912345678";
-    let mut table =
-        Table::new("scan payment: scanned line -> signed request (RSA-2048, rust `rsa` crate)");
+    let mut table = Table::new("scan payment: scanned line -> signed request (RSA-2048 with ring)");
 
     // The cheap steps, each alone, so a regression in one is visible.
     let s = measure(1_000, 20_000, || detect_wallet(SCANNED_LINE.trim()));

@@ -43,7 +43,7 @@ fn demo_key(dir: &Path) -> Result<Signer, CashierError> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
     }
-    Ok(Signer::new(key))
+    Ok(Signer::new(key)?)
 }
 
 pub async fn start(data_dir: &Path) -> Result<Demo, CashierError> {
