@@ -219,30 +219,56 @@ impl App {
         }
     }
 
+    /// Clicks, retrying while the element is re-rendered under the pointer
+    /// (lists refresh on every order change).
     pub async fn click(&self, css: &str) {
-        self.wait_visible(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let el = self.wait_visible(css).await;
+            match el.click().await {
+                Ok(_) => return,
+                Err(e) if Instant::now() >= deadline => panic!("click {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
+    /// Types into a field at human speed: WebDriver's own typing is as fast
+    /// as a barcode scanner, and the app rightly treats such bursts as scans.
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.wait_visible(css).await;
         el.clear()
             .await
             .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        el.send_keys(text)
+        el.click()
             .await
-            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+            .unwrap_or_else(|e| panic!("focus {css}: {e}"));
+        self.human_types(text).await;
     }
 
+    /// The text of an element once it exists (WebKit's visibility check
+    /// misjudges some elements, such as `<output>`).
     pub async fn text(&self, css: &str) -> String {
-        self.wait_visible(css)
-            .await
-            .text()
-            .await
-            .unwrap_or_default()
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                let text = el.text().await.unwrap_or_default();
+                if !text.is_empty() {
+                    return text;
+                }
+                return el
+                    .prop("textContent")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+            }
+            if Instant::now() >= deadline {
+                let shot = self.failure_screenshot(css).await;
+                panic!("{css} never appeared (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn select(&self, css: &str, value: &str) {
@@ -279,7 +305,7 @@ impl App {
                 .then(KeyAction::Down { value: c })
                 .then(KeyAction::Up { value: c })
                 .then(KeyAction::Pause {
-                    duration: Duration::from_millis(150),
+                    duration: Duration::from_millis(80),
                 });
         }
         self.client
@@ -352,6 +378,14 @@ pub fn decode_qr(png: &[u8]) -> String {
         .arg(file.path())
         .output()
         .expect("zbarimg (zbar-tools) must be installed");
-    assert!(out.status.success(), "no QR code found in the screenshot");
+    if !out.status.success() {
+        let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures/undecodable-qr.png");
+        let _ = std::fs::create_dir_all(keep.parent().expect("dir"));
+        let _ = std::fs::write(&keep, png);
+        panic!(
+            "no QR code found in the screenshot (kept at {})",
+            keep.display()
+        );
+    }
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }

@@ -110,10 +110,10 @@ async fn qr_payment_paid_by_the_simulated_customer() {
     app.first_run_and_open_shift().await;
     app.keypad("20").await;
     app.click("#btn-qr-alipay").await;
-    let image = app.wait_visible("#qr-image").await;
-    // Decode what is on the screen and compare with what HipoPay issued.
+    app.wait_visible("#qr-image").await;
+    // Decode what the window shows and compare with what HipoPay issued.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let shown = decode_qr(&image.screenshot().await.unwrap());
+    let shown = decode_qr(&app.client.screenshot().await.unwrap());
     let order = app.only_sim_order();
     assert_eq!(Some(shown.as_str()), order.qr_payload.as_deref());
     assert!(app.text("#qr-amount").await.contains("20.00"));

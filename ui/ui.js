@@ -1,0 +1,131 @@
+// Small DOM helpers shared by the screens. Everything is built with
+// textContent (never HTML parsing), so order notes or backend messages can't
+// inject markup (and nothing fights the strict CSP).
+
+import { t } from './i18n.js';
+import { formatMoney } from './money.js';
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+/** h('div', {class: 'x', dataset: {id: 1}}, 'text', child) */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function show(el, on = true) { if (el) el.hidden = !on; }
+
+let toastTimer = null;
+/** The one place errors and notices appear (never a native alert box). */
+export function toast(message, { type = 'error', detail = '', ms } = {}) {
+  const el = $('#toast');
+  el.replaceChildren(h('div', { class: 'toast-msg' }, message));
+  if (detail) el.append(h('div', { class: 'toast-detail' }, detail));
+  el.dataset.type = type;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, ms ?? (type === 'error' ? 8000 : 4000));
+}
+export function hideToast() { $('#toast').hidden = true; }
+
+/** Localized explanation of a backend error kind, plus its own message. */
+export function errorText(err) {
+  const kind = err && err.kind ? err.kind : 'unknown';
+  return { text: t(`err.${kind}`), detail: err && err.message ? err.message : '' };
+}
+export function toastError(err) {
+  const { text, detail } = errorText(err);
+  toast(text, { type: 'error', detail });
+}
+/** Fills an inline error element (explanation, then the backend's words). */
+export function setError(el, err) {
+  if (!err) { el.replaceChildren(); return; }
+  if (typeof err === 'string') { el.replaceChildren(h('span', {}, err)); return; }
+  const { text, detail } = errorText(err);
+  el.replaceChildren(h('span', {}, text));
+  if (detail) el.append(h('span', { class: 'error-detail' }, detail));
+}
+
+export const walletName = (w) => (w ? t(`wallet.${w}`) : '');
+export const money = (amount, currency) => `${currency} ${formatMoney(amount, currency)}`;
+
+/** A status chip: colour AND word, never colour alone. */
+export function chip(status) {
+  return h('span', { class: `chip chip-${String(status).toLowerCase()}` }, t(`status.${status}`));
+}
+
+/** "2025-11-22T09:03:12+08:00" -> {date:'2025-11-22', time:'09:03'} without timezone surprises. */
+export function splitIso(iso) {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(String(iso || ''));
+  return m ? { date: m[1], time: m[2] } : { date: '', time: String(iso || '') };
+}
+/** Accepts ms since epoch or an ISO string. */
+export function formatWhen(v, withDate = true) {
+  if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'number') {
+    const d = new Date(v);
+    const p = (n) => String(n).padStart(2, '0');
+    const time = `${p(d.getHours())}:${p(d.getMinutes())}`;
+    return withDate ? `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${time}` : time;
+  }
+  const { date, time } = splitIso(v);
+  return withDate && date ? `${date} ${time}` : time;
+}
+
+/** Keeps PIN and number fields to digits whatever way text arrives (paste). */
+export function digitsOnly(el) {
+  el.addEventListener('input', () => {
+    const clean = el.value.replace(/\D/g, '');
+    if (clean !== el.value) el.value = clean;
+  });
+}
+
+export const validPin = (pin) => /^\d{4,12}$/.test(pin);
+
+/**
+ * Plain words for why a payment failed and what the cashier does next.
+ * The backend's reason is English with the wallet's code inside
+ * ("declined by WeChat Pay: NOTENOUGH"); we match on those codes.
+ */
+export function failureAdvice(errorMessage, status) {
+  const s = String(errorMessage || '').toUpperCase();
+  if (status === 'EXPIRED' || /EXPIRED UNPAID|QR CODE EXPIRED/.test(s)) {
+    return { reason: t('fail.expired'), next: t('fail.nextNewQr') };
+  }
+  if (/NOTENOUGH|NOT_ENOUGH|INSUFFICIENT|BALANCE/.test(s)) {
+    return { reason: t('fail.balance'), next: t('fail.nextOtherMethod') };
+  }
+  if (/AUTHCODE|AUTH_CODE|CODE.*(USED|EXPIRE|INVALID)/.test(s)) {
+    return { reason: t('fail.codeExpired'), next: t('fail.nextRefreshCode') };
+  }
+  if (/CANCEL/.test(s)) {
+    return { reason: t('fail.cancelled'), next: t('fail.nextAskAgain') };
+  }
+  if (/LIMIT|EXCEED/.test(s)) {
+    return { reason: t('fail.limit'), next: t('fail.nextOtherMethod') };
+  }
+  return { reason: t('fail.declined'), next: t('fail.nextOtherMethod') };
+}
+
+/** Countdown text: 75 -> "1:15", 7260 -> "2:01:00". */
+export function clock(totalSeconds) {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
