@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { t } from './i18n.js';
-import { h, digitsOnly, setError, validPin, toast } from './ui.js';
+import { h, digitsOnly, setError, validPin, toast, setChildren } from './ui.js';
 
 /** Builds the form inside `root`; onAdded(staff) runs after a success. */
 export function mountStaffForm(root, onAdded) {
@@ -17,7 +17,7 @@ export function mountStaffForm(root, onAdded) {
   const error = h('p', { class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'button', class: 'btn btn-secondary', 'data-i18n': 'staff.add' }, t('staff.add'));
   const field = (key, input) => h('label', { class: 'field' }, h('span', { 'data-i18n': key }, t(key)), input);
-  root.replaceChildren(
+  setChildren(root, 
     field('staff.name', name), field('staff.role', role),
     field('staff.newPin', pin), field('staff.managerPin', managerPin),
     error, button);

@@ -40,6 +40,11 @@ export function toast(message, { type = 'error', detail = '', ms } = {}) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { el.hidden = true; }, ms ?? (type === 'error' ? 8000 : 4000));
 }
+/** replaceChildren that skips null/false (the DOM would print "null"). */
+export function setChildren(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 export function hideToast() { $('#toast').hidden = true; }
 
 /** Localized explanation of a backend error kind, plus its own message. */

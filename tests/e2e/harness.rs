@@ -315,6 +315,8 @@ impl App {
     }
 
     pub async fn screenshot(&self, lang: &str, name: &str) {
+        // Let the screen finish switching and painting.
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("docs/screenshots")

@@ -340,17 +340,13 @@ async fn screenshots(lang: &'static str) {
     app.nav("attention").await;
     app.screenshot(lang, "11-needs-attention").await;
     app.nav("orders").await;
+    // A refund needs a PAID order: filter for one.
+    app.select("#orders-status", "PAID").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     app.click(".order-row").await;
-    if app
-        .client
-        .find(Locator::Css("#btn-order-refund"))
-        .await
-        .is_ok()
-    {
-        app.click("#btn-order-refund").await;
-        app.wait_visible("#screen-refund").await;
-        app.screenshot(lang, "12-refund").await;
-    }
+    app.click("#btn-order-refund").await;
+    app.wait_visible("#screen-refund").await;
+    app.screenshot(lang, "12-refund").await;
     app.nav("shift").await;
     app.screenshot(lang, "13-shift").await;
     app.nav("settings").await;

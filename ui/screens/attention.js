@@ -2,7 +2,7 @@
 // the cashier stopped waiting (needs_review). One step per action.
 
 import { t } from '../i18n.js';
-import { $, h, chip, money, walletName, formatWhen, toast, toastError, setError } from '../ui.js';
+import { $, h, chip, money, walletName, formatWhen, toast, toastError, setError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 import { askPin } from '../pin-dialog.js';
 
@@ -112,7 +112,7 @@ function showReport(r) {
       c.paid_after_abandon ? ` — ${t('attention.paidAfterStop')}` : ''));
   }
   for (const e of r.errors) lines.push(h('p', { class: 'form-error' }, e));
-  box.replaceChildren(...lines);
+  setChildren(box, lines);
   box.hidden = false;
 }
 

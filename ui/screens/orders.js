@@ -2,7 +2,7 @@
 // its refunds, "Check now" and "Refund".
 
 import { t } from '../i18n.js';
-import { $, h, chip, money, walletName, formatWhen, splitIso, toastError } from '../ui.js';
+import { $, h, chip, money, walletName, formatWhen, splitIso, toastError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 
 let ctx;
@@ -72,7 +72,7 @@ function renderDetail({ order: o, refunds }) {
       r.refund_no ? h('span', { class: 'mono' }, r.refund_no) : null,
       r.error ? h('span', { class: 'form-error' }, r.error) : null)))
     : h('p', { class: 'muted' }, t('orders.noRefunds'));
-  panel.replaceChildren(
+  setChildren(panel, 
     h('div', { class: 'detail-head' },
       h('h2', {}, money(o.amount, o.currency)), chip(o.status),
       h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'btn-order-close', 'aria-label': t('common.close') }, '×')),

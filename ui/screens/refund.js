@@ -3,7 +3,7 @@
 // The backend stores outer_refund_no before sending, so a retry is safe.
 
 import { t } from '../i18n.js';
-import { $, h, chip, money, walletName, formatWhen, setError, validPin, toastError } from '../ui.js';
+import { $, h, chip, money, walletName, formatWhen, setError, validPin, toastError, setChildren } from '../ui.js';
 import { isPositive, isValidAmount, compareDecimal, toWire } from '../money.js';
 
 let ctx;
@@ -26,7 +26,7 @@ function setMode(isPartial) {
 function renderOrder(detail) {
   order = detail.order;
   const o = order;
-  $('#refund-order').replaceChildren(
+  setChildren($('#refund-order'), 
     h('div', { class: 'refund-order-amount' }, money(o.amount, o.currency), ' ', chip(o.status)),
     h('div', {}, walletName(o.wallet), ' · ', formatWhen(o.created_at)),
     h('div', { class: 'mono' }, o.merchant_order_no),
