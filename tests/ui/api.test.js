@@ -17,7 +17,7 @@ globalThis.window = {
     event: { listen: async (name, cb) => { cb({ payload: { name } }); return () => {}; } },
   },
 };
-const api = await import('../api.js');
+const api = await import('../../ui/api.js');
 
 test('commands and argument names', async () => {
   calls.length = 0;

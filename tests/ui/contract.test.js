@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { DICTIONARIES } from '../i18n.js';
+import { DICTIONARIES } from '../../ui/i18n.js';
 
-const ui = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ui = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 const html = readFileSync(join(ui, 'index.html'), 'utf8');
 const jsFiles = [...readdirSync(ui).filter((f) => f.endsWith('.js')),
   ...readdirSync(join(ui, 'screens')).map((f) => `screens/${f}`)];

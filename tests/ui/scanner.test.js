@@ -1,7 +1,7 @@
 // The wedge classifier: a scanner is fast and ends with Enter; a person is not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, WedgeBuffer, walletOfCode, maskCode, DEFAULTS } from '../scanner.js';
+import { classify, WedgeBuffer, walletOfCode, maskCode, DEFAULTS } from '../../ui/scanner.js';
 
 const cfg = { maxGap: 35, minLength: 16 };
 /** keystrokes of `text` starting at t0, `gap` ms apart */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   keypadPress, keypadType, isPositive, toWire, isValidAmount, compareDecimal, formatMoney, formatTyping, decimalsFor,
-} from '../money.js';
+} from '../../ui/money.js';
 
 const type = (keys, cur = 'HKD') => keys.reduce((a, k) => keypadPress(a, k, cur), '');
 
