@@ -138,8 +138,7 @@ async fn pending_payment_resolved_from_needs_attention() {
     let order = app.only_sim_order();
     app.sim.customer_pays(&order.merchant_order_no).unwrap();
     app.nav("attention").await;
-    let row = format!(".attention-row [data-action=\"check\"]");
-    app.click(&row).await;
+    app.click(".attention-row [data-action=\"check\"]").await;
     // It turned PAID after the cashier stopped waiting: flagged for a manager.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
