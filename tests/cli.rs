@@ -660,3 +660,69 @@ async fn help_documents_every_command() {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unclear_refunds_are_finished_as_the_same_refund() {
+    use hipopay_sim::{Fault, FaultRule};
+    let c = Counter::start().await;
+    c.open_shift().await;
+    let first = c.pay("40.00", WECHAT_OK, &[]).await.json();
+    let second = c.pay("30.00", "284567890123456001", &[]).await.json();
+    let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
+
+    // The refund is made but its answer is lost: recovered by asking.
+    c.sim.add_fault(FaultRule {
+        method: "POST".into(),
+        path: "/refund".into(),
+        fault: Fault::DropAfterCommit,
+        times: 1,
+    });
+    let r = c
+        .cli(
+            &[
+                "refund",
+                &first["id"].to_string(),
+                "--amount",
+                "15",
+                "--json",
+            ],
+            &manager,
+        )
+        .await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(s(&r.json(), "status"), "SUCCESS");
+    assert_eq!(c.sim.refunds().len(), 1);
+
+    // HipoPay never received it (503, nothing recorded): PENDING, then
+    // reconcile sends it again under the same outer_refund_no.
+    c.sim.add_fault(FaultRule {
+        method: "POST".into(),
+        path: "/alipay/refund".into(),
+        fault: Fault::Status(503),
+        times: 1,
+    });
+    let r = c
+        .cli(&["refund", &second["id"].to_string(), "--json"], &manager)
+        .await;
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    let pending = r.json();
+    assert_eq!(s(&pending, "status"), "PENDING");
+    assert_eq!(c.sim.refunds().len(), 1);
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let refunds = c.sim.refunds();
+    assert_eq!(refunds.len(), 2);
+    assert_eq!(refunds[1].outer_refund_no, s(&pending, "outer_refund_no"));
+    assert_eq!(refunds[1].amount_minor, 3000);
+    // Reconciling again changes nothing and refunds nothing twice.
+    assert_eq!(c.cli(&["reconcile"], &[]).await.code, 0);
+    assert_eq!(c.sim.refunds().len(), 2);
+    let order = c
+        .cli(&["order", &second["id"].to_string(), "--json"], &[])
+        .await
+        .json();
+    assert_eq!(
+        (s(&order, "refunded"), s(&order, "refundable")),
+        ("30.00".into(), "0.00".into())
+    );
+}

@@ -113,7 +113,7 @@ fn run(
 ) {
     let mut last_error: Option<String> = None;
     while !stop.load(Ordering::SeqCst) {
-        match serialport::new(port, baud)
+        let failure = match serialport::new(port, baud)
             .timeout(Duration::from_millis(200))
             .open()
         {
@@ -127,35 +127,21 @@ fn run(
                 {
                     return;
                 }
-                let error = read_lines(device.as_mut(), terminator, events, stop);
-                if let Some(error) = error {
-                    if events
-                        .send(ScannerEvent::Disconnected {
-                            port: port.to_string(),
-                            error: error.clone(),
-                        })
-                        .is_err()
-                    {
-                        return;
-                    }
-                    last_error = Some(error);
-                }
+                read_lines(device.as_mut(), terminator, events, stop)
             }
-            Err(e) => {
-                let error = e.to_string();
-                // Say it once, not every second while the scanner is unplugged.
-                if last_error.as_deref() != Some(error.as_str()) {
-                    if events
-                        .send(ScannerEvent::Disconnected {
-                            port: port.to_string(),
-                            error: error.clone(),
-                        })
-                        .is_err()
-                    {
-                        return;
-                    }
-                    last_error = Some(error);
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(error) = failure {
+            // Say it once, not every second while the scanner is unplugged.
+            if last_error.as_deref() != Some(error.as_str()) {
+                let gone = ScannerEvent::Disconnected {
+                    port: port.to_string(),
+                    error: error.clone(),
+                };
+                if events.send(gone).is_err() {
+                    return;
                 }
+                last_error = Some(error);
             }
         }
         for _ in 0..5 {
