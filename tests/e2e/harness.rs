@@ -44,6 +44,8 @@ fn tauri_driver() -> PathBuf {
 pub struct Options {
     pub language: Option<&'static str>,
     pub serial_port: Option<String>,
+    /// A private-key fixture other than the agent's own (e.g. one HipoPay does not know).
+    pub key_fixture: Option<&'static str>,
     pub sim: Option<SimConfig>,
 }
 
@@ -87,7 +89,7 @@ impl App {
                 "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
                  [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\n",
                 sim.base_url(),
-                fixture("agent_private_pkcs1.pem").display(),
+                fixture(options.key_fixture.unwrap_or("agent_private_pkcs1.pem")).display(),
                 options.language.unwrap_or("en"),
             ),
         )

@@ -287,6 +287,42 @@ async fn the_webview_cannot_reach_what_it_was_not_granted() {
     app.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn test_connection_explains_a_wrong_key() {
+    for (key, ok) in [
+        ("agent_private_pkcs8.pem", true),
+        ("wrong_private.pem", false),
+    ] {
+        let app = App::launch(Options {
+            key_fixture: Some(key),
+            ..Options::default()
+        })
+        .await;
+        app.first_run_and_open_shift().await;
+        app.nav("settings").await;
+        app.click("#btn-test-connection").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let text = loop {
+            let text = app.text("#connection-result").await;
+            if !text.trim().is_empty() && !text.to_lowercase().contains("testing") {
+                break text;
+            }
+            assert!(std::time::Instant::now() < deadline, "no connection result");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        if ok {
+            assert!(text.contains("0.9123"), "{key}: {text}");
+        } else {
+            assert!(
+                text.contains("401") && text.contains("private key"),
+                "{key}: {text}"
+            );
+            assert!(!text.contains("BEGIN"), "no key material in the UI");
+        }
+        app.close().await;
+    }
+}
+
 /// Every screen, in English and 繁體中文, for docs/screenshots.
 async fn screenshots(lang: &'static str) {
     let app = App::launch(Options {
