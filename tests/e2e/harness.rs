@@ -94,42 +94,24 @@ impl App {
             ),
         )
         .expect("config");
-        let port = free_port();
-        let driver = Command::new(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
-            .env("CASHIER_CONFIG", &config)
-            .env("CASHIER_DB", dir.path().join("ledger.sqlite3"))
-            .env("CASHIER_EXPORT_DIR", &export_dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver must be installed (scripts/install-deps installs it)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_cashier") }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = tokio::time::timeout(
-            Duration::from_secs(60),
-            ClientBuilder::new(connector)
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{port}")),
-        )
-        .await
-        .expect("the app's webview answered in time")
-        .expect("a WebDriver session");
+        let env = [
+            ("CASHIER_CONFIG", config.clone()),
+            ("CASHIER_DB", dir.path().join("ledger.sqlite3")),
+            ("CASHIER_EXPORT_DIR", export_dir.clone()),
+        ];
+        // Starting a session can fail when parallel tests race for ports or
+        // WebKitWebDriver is slow to come up: try again with fresh ports.
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            match start_session(&env).await {
+                Ok(started) => break started,
+                Err(e) if attempt < 3 => {
+                    eprintln!("WebDriver session attempt {attempt} failed: {e}")
+                }
+                Err(e) => panic!("no WebDriver session after {attempt} attempts: {e}"),
+            }
+        };
         let app = App {
             client,
             sim,
@@ -143,20 +125,7 @@ impl App {
 
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
-        // SIGTERM, not SIGKILL: tauri-driver must take WebKitWebDriver down with it.
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.driver.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.driver.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        stop_driver(&mut self.driver);
     }
 
     pub async fn wait_visible(&self, css: &str) -> fantoccini::elements::Element {
@@ -367,6 +336,75 @@ impl App {
         let orders = self.sim.orders();
         assert_eq!(orders.len(), 1, "{orders:?}");
         orders.into_iter().next().expect("one order")
+    }
+}
+
+/// Stops tauri-driver with SIGTERM (SIGKILL would orphan WebKitWebDriver).
+fn stop_driver(driver: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(driver.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+/// One tauri-driver on fresh ports and a session with the app in it.
+async fn start_session(env: &[(&str, PathBuf)]) -> Result<(Client, Child), String> {
+    let port = free_port();
+    let mut driver = Command::new(tauri_driver())
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &free_port().to_string(),
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!("tauri-driver must be installed (scripts/install-deps installs it): {e}")
+        })?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() >= deadline {
+            stop_driver(&mut driver);
+            return Err("tauri-driver did not start".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_cashier") }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let session = tokio::time::timeout(
+        Duration::from_secs(60),
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await;
+    match session {
+        Ok(Ok(client)) => Ok((client, driver)),
+        Ok(Err(e)) => {
+            stop_driver(&mut driver);
+            Err(e.to_string())
+        }
+        Err(_) => {
+            stop_driver(&mut driver);
+            Err("the app's webview did not answer in time".into())
+        }
     }
 }
 
