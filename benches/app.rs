@@ -3,6 +3,7 @@
 //! - cold start to a usable first screen (< 1 s);
 //! - idle memory of the whole app, webview processes included, as PSS
 //!   (the brief compares it with an empty Tauri window, about 256 MB here).
+//!
 //! Start-up is timed from asking WebDriver for a session to the first screen
 //! being visible, so it includes WebKitWebDriver's own start: an upper bound.
 #![allow(clippy::unwrap_used)] // bench code: a failure should stop it loudly
