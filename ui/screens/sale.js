@@ -3,7 +3,7 @@
 // charges the amount shown; a QR button shows a code for the customer.
 
 import { t } from '../i18n.js';
-import { $, $$, h, toast } from '../ui.js';
+import { $, $$, h, toast, hideToast } from '../ui.js';
 import { keypadPress, keypadType, isPositive, toWire, formatTyping, decimalsFor } from '../money.js';
 import { walletOfCode } from '../scanner.js';
 
@@ -54,6 +54,7 @@ function charge(code) {
     return;
   }
   ctx.sounds.scan();
+  hideToast(); // an old warning must not sit on top of this payment's result
   ctx.go('progress', {
     scan: { amount: toWire(amount, currency), currency, code, note: $('#note-input').value.trim() },
   });
@@ -61,6 +62,7 @@ function charge(code) {
 
 function showQr(wallet) {
   if (!isPositive(amount)) { needAmount(); return; }
+  hideToast();
   ctx.go('qr', {
     wallet, amount: toWire(amount, currency), currency, note: $('#note-input').value.trim(),
   });
