@@ -4,7 +4,7 @@
 use hyper::HeaderMap;
 
 use crate::fault::Fault;
-use crate::proto::{either, Delivery, Params, Reply};
+use crate::proto::{either, Delivery, Params, Reply, NOT_JSON_BODY, WRONG_SHAPE_BODY};
 use crate::sign;
 use crate::sim::Sim;
 use crate::state::RequestRecord;
@@ -78,6 +78,7 @@ pub(crate) fn handle(sim: &Sim, req: &ApiRequest) -> Reply {
         status: match reply.delivery {
             Delivery::Drop => None,
             Delivery::Malformed => Some(200),
+            Delivery::Raw(status, _) => Some(status),
             _ => Some(reply.status),
         },
         params: req.pairs.iter().cloned().collect(),
@@ -121,6 +122,20 @@ fn answer(sim: &Sim, req: &ApiRequest, handler: Option<Handler>) -> Result<Reply
         Some(Fault::DropAfterCommit) => Some(Delivery::Drop),
         Some(Fault::Delay(d)) => Some(Delivery::Delay(d)),
         Some(Fault::Malformed) => Some(Delivery::Malformed),
+        Some(Fault::DropBeforeCommit) => {
+            return Err(Reply::error(502, "dropped before it arrived").with_delivery(Delivery::Drop))
+        }
+        Some(Fault::StatusAfterCommit(code)) => {
+            let code = if (100..=999).contains(&code) {
+                code
+            } else {
+                500
+            };
+            let body = Reply::error(code, format!("injected fault after commit: HTTP {code}"));
+            Some(Delivery::Raw(code, body.body.to_string()))
+        }
+        Some(Fault::NotJson) => Some(Delivery::Raw(200, NOT_JSON_BODY.to_string())),
+        Some(Fault::WrongShape) => Some(Delivery::Raw(200, WRONG_SHAPE_BODY.to_string())),
     };
     let reply = either(handler(sim, &params));
     Ok(match delivery {

@@ -18,7 +18,9 @@ pub(crate) fn handle(sim: &Sim, method: &str, path: &str, body: &[u8]) -> (u16, 
     match (method, path) {
         ("POST", "/_sim/faults") => match serde_json::from_slice::<FaultRule>(body) {
             Ok(rule) => {
-                if let crate::Fault::Status(code) = rule.fault {
+                if let crate::Fault::Status(code) | crate::Fault::StatusAfterCommit(code) =
+                    rule.fault
+                {
                     if !(100..=999).contains(&code) {
                         return (
                             400,

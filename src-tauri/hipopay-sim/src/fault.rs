@@ -4,7 +4,9 @@
 //! `{"method":"POST","path":"/order/scan_pay","fault":{"status":503},"times":1}`
 //! with `fault` one of `{"status":503}`, `"drop_after_commit"`,
 //! `{"delay_ms":1500}`, `"malformed"`,
-//! `{"wechat555":{"code":"SYSTEMERROR","message":"system busy"}}`.
+//! `{"wechat555":{"code":"SYSTEMERROR","message":"system busy"}}`,
+//! `{"status_after_commit":502}`, `"drop_before_commit"`, `"not_json"`,
+//! `"wrong_shape"`.
 
 use std::time::Duration;
 
@@ -26,6 +28,16 @@ pub enum Fault {
     /// Answer HTTP 555 with this WeChat error; nothing is recorded.
     #[serde(rename = "wechat555")]
     Wechat555 { code: String, message: String },
+    /// Do the work, then answer this HTTP status (a gateway failing after
+    /// the service behind it acted).
+    StatusAfterCommit(u16),
+    /// Close the connection unanswered without doing the work (lost on the way in).
+    DropBeforeCommit,
+    /// Do the work and answer 200 with a body that is not JSON (a proxy's HTML page).
+    NotJson,
+    /// Do the work and answer 200 with JSON of the wrong shape (fields missing
+    /// or of the wrong type).
+    WrongShape,
 }
 
 /// Applies `fault` to the next `times` requests matching `method` and `path`
@@ -100,6 +112,13 @@ mod tests {
                 r#"{"delay_ms":1500}"#,
             ),
             (Fault::Malformed, r#""malformed""#),
+            (
+                Fault::StatusAfterCommit(502),
+                r#"{"status_after_commit":502}"#,
+            ),
+            (Fault::DropBeforeCommit, r#""drop_before_commit""#),
+            (Fault::NotJson, r#""not_json""#),
+            (Fault::WrongShape, r#""wrong_shape""#),
             (
                 Fault::Wechat555 {
                     code: "SYSTEMERROR".into(),

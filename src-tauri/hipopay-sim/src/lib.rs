@@ -7,7 +7,9 @@
 //! answers) can be produced on demand.
 //!
 //! Outcomes are chosen by the last three digits of the payment code (see
-//! *Scenarios* below) or injected per endpoint with [`FaultRule`].
+//! *Scenarios* below) or injected per endpoint with [`FaultRule`], or at
+//! random from a fixed seed with [`Chaos`] ([`SimHandle::set_chaos`]). Every
+//! answer carries [`ELAPSED_HEADER`]: the sandbox's own time, in microseconds.
 //!
 //! # Scenarios
 //! On `scan_pay` (both wallets) the payment code's last three digits pick the
@@ -32,6 +34,7 @@
 
 mod alipay;
 mod api;
+mod chaos;
 mod control;
 mod fault;
 mod money;
@@ -47,8 +50,9 @@ mod wechat;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use chaos::Chaos;
 pub use fault::{Fault, FaultRule};
-pub use server::SimHandle;
+pub use server::{SimHandle, ELAPSED_HEADER};
 pub use state::{RequestRecord, SimOrder, SimRefund};
 
 /// How the sandbox behaves. Build with [`SimConfig::new`] and adjust fields.

@@ -17,7 +17,17 @@ pub(crate) enum Delivery {
     Delay(Duration),
     /// Answer 200 with truncated JSON.
     Malformed,
+    /// Answer exactly this status and body.
+    Raw(u16, String),
 }
+
+/// A 200 that is not JSON at all: what a misconfigured proxy sends.
+pub(crate) const NOT_JSON_BODY: &str =
+    "<html><head><title>200 OK</title></head><body>Service gateway</body></html>";
+
+/// Valid JSON in the envelope, but every field the client needs is missing
+/// or of the wrong type.
+pub(crate) const WRONG_SHAPE_BODY: &str = r#"{"meta":{"status_code":200,"message":"ok","success":true},"data":{"order":{"status":42,"amount":"twelve","currency":["HKD"]},"refund":[],"code_url":7,"qrcode":false}}"#;
 
 /// The body a `Malformed` answer carries: the start of a real envelope, cut off.
 pub(crate) const MALFORMED_BODY: &str = r#"{"meta": {"status_code": 200,"#;

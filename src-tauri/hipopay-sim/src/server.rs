@@ -66,6 +66,16 @@ impl SimHandle {
         self.inner.sim.add_fault(rule);
     }
 
+    /// Random faults on every API request from now on (`None`: off again).
+    pub fn set_chaos(&self, chaos: Option<crate::Chaos>) {
+        self.inner.sim.set_chaos(chaos);
+    }
+
+    /// How many faults of each kind chaos has injected since it was set.
+    pub fn chaos_injected(&self) -> std::collections::BTreeMap<String, u64> {
+        self.inner.sim.chaos_injected()
+    }
+
     /// A simulated customer pays an INIT order (QR or scan).
     pub fn customer_pays(&self, merchant_order_no: &str) -> Result<(), SimError> {
         self.inner.sim.customer_pays(merchant_order_no)
@@ -148,6 +158,7 @@ async fn respond(
     sim: Arc<Sim>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let started = std::time::Instant::now();
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -190,14 +201,28 @@ async fn respond(
         },
     );
     match reply.delivery {
-        Delivery::Normal => Ok(json_response(&reply)),
+        Delivery::Normal => Ok(timed(json_response(&reply), started)),
         Delivery::Drop => Err(DropConnection),
         Delivery::Delay(d) => {
+            // The deliberate wait is not the sandbox's work: timed before it.
+            let resp = timed(json_response(&reply), started);
             tokio::time::sleep(d).await;
-            Ok(json_response(&reply))
+            Ok(resp)
         }
-        Delivery::Malformed => Ok(build(200, MALFORMED_BODY.to_string())),
+        Delivery::Malformed => Ok(timed(build(200, MALFORMED_BODY.to_string()), started)),
+        Delivery::Raw(status, body) => Ok(timed(build(status, body), started)),
     }
+}
+
+/// The sandbox's own time for this request, so a benchmark can subtract it
+/// from a round trip and keep only the client's work.
+pub const ELAPSED_HEADER: &str = "x-sim-elapsed-us";
+
+fn timed(mut resp: Response<Full<Bytes>>, started: std::time::Instant) -> Response<Full<Bytes>> {
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    resp.headers_mut()
+        .insert(ELAPSED_HEADER, HeaderValue::from(micros));
+    resp
 }
 
 fn json_response(reply: &Reply) -> Response<Full<Bytes>> {

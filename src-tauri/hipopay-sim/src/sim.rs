@@ -2,12 +2,13 @@
 //! pending faults and the request log, each behind its own std `Mutex`
 //! (held only for short synchronous sections, never across `.await`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
+use crate::chaos::{Chaos, ChaosState};
 use crate::fault::{Fault, FaultList, FaultRule};
 use crate::proto::Reply;
 use crate::state::{RequestRecord, State, INIT, PAID};
@@ -17,6 +18,7 @@ pub(crate) struct Sim {
     pub config: SimConfig,
     state: Mutex<State>,
     faults: Mutex<FaultList>,
+    chaos: Mutex<Option<ChaosState>>,
     requests: Mutex<Vec<RequestRecord>>,
     /// Charge requests seen per merchant order number, rejected ones included.
     charges: Mutex<HashMap<String, usize>>,
@@ -38,6 +40,7 @@ impl Sim {
             config,
             state: Mutex::new(state),
             faults: Mutex::new(FaultList::default()),
+            chaos: Mutex::new(None),
             requests: Mutex::new(Vec::new()),
             charges: Mutex::new(HashMap::new()),
         })
@@ -85,8 +88,22 @@ impl Sim {
         lock(&self.faults).add(rule);
     }
 
+    /// An explicit rule first; otherwise chaos, when it is on.
     pub fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
-        lock(&self.faults).take(method, path)
+        lock(&self.faults)
+            .take(method, path)
+            .or_else(|| lock(&self.chaos).as_mut().and_then(ChaosState::pick))
+    }
+
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        *lock(&self.chaos) = chaos.map(ChaosState::new);
+    }
+
+    pub fn chaos_injected(&self) -> BTreeMap<String, u64> {
+        lock(&self.chaos)
+            .as_ref()
+            .map(ChaosState::injected)
+            .unwrap_or_default()
     }
 
     pub fn log_request(&self, record: RequestRecord) {

@@ -268,3 +268,125 @@ async fn qr_orders_expire_lazily() {
     assert_eq!(c.wechat_status("Q1").await, "EXPIRED");
     assert!(sim.customer_pays("Q1").is_err());
 }
+
+#[tokio::test]
+async fn faults_after_commit_record_the_work_and_before_commit_do_not() {
+    let sim = start(config()).await;
+    let c = Client::new(&sim);
+    let rule = |fault| FaultRule {
+        method: "POST".into(),
+        path: "/order/scan_pay".into(),
+        fault,
+        times: 1,
+    };
+    sim.add_fault(rule(Fault::StatusAfterCommit(502)));
+    assert_eq!(c.wechat_scan("A1", "10", "134567890123456001").await.0, 502);
+    sim.add_fault(rule(Fault::NotJson));
+    let (status, text) = c
+        .send(
+            "POST",
+            "/order/scan_pay",
+            &[
+                ("merchant_no", MERCHANT),
+                ("currency", "HKD"),
+                ("amount", "10"),
+                ("product_info", "x"),
+                ("ip", "127.0.0.1"),
+                ("auth_code", "134567890123456002"),
+                ("agent_order_id", "A2"),
+            ],
+            Headers::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+    sim.add_fault(rule(Fault::WrongShape));
+    let (status, body) = c.wechat_scan("A3", "10", "134567890123456003").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["order"]["status"], 42);
+    // All three were charged although none was answered properly.
+    let mut paid: Vec<String> = sim
+        .orders()
+        .into_iter()
+        .map(|o| o.merchant_order_no)
+        .collect();
+    paid.sort();
+    assert_eq!(paid, ["A1", "A2", "A3"]);
+
+    sim.add_fault(rule(Fault::DropBeforeCommit));
+    let lost = c
+        .send(
+            "POST",
+            "/order/scan_pay",
+            &[
+                ("merchant_no", MERCHANT),
+                ("currency", "HKD"),
+                ("amount", "10"),
+                ("product_info", "x"),
+                ("ip", "127.0.0.1"),
+                ("auth_code", "134567890123456004"),
+                ("agent_order_id", "A4"),
+            ],
+            Headers::default(),
+        )
+        .await;
+    assert!(lost.is_err(), "no answer at all");
+    assert_eq!(sim.orders().len(), 3, "and no charge either");
+}
+
+#[tokio::test]
+async fn chaos_is_reproducible_and_answers_carry_the_sandbox_time() {
+    let run = |seed| async move {
+        let sim = start(config()).await;
+        sim.set_chaos(Some(hipopay_sim::Chaos {
+            seed,
+            percent: 60,
+            slow: Duration::from_millis(1),
+            timeout: Duration::from_millis(2),
+        }));
+        let c = Client::new(&sim);
+        let mut statuses = Vec::new();
+        for i in 0..40 {
+            let no = format!("C{i}");
+            let code = format!("1345678901234{:05}", 20_000 + i);
+            let status = c
+                .send(
+                    "POST",
+                    "/order/scan_pay",
+                    &[
+                        ("merchant_no", MERCHANT),
+                        ("currency", "HKD"),
+                        ("amount", "10"),
+                        ("product_info", "x"),
+                        ("ip", "127.0.0.1"),
+                        ("auth_code", &code),
+                        ("agent_order_id", &no),
+                    ],
+                    Headers::default(),
+                )
+                .await
+                .map(|(s, _)| s)
+                .ok();
+            statuses.push(status);
+        }
+        (statuses, sim.chaos_injected())
+    };
+    let (a, injected) = run(42).await;
+    let (b, _) = run(42).await;
+    assert_eq!(a, b, "same seed, same answers");
+    assert!(injected.values().sum::<u64>() > 10, "{injected:?}");
+    assert!(a.iter().any(Option::is_none), "some answers were dropped");
+    assert!(a.contains(&Some(200)) && a.iter().any(|s| s.is_some_and(|s| s >= 500)));
+
+    let sim = start(config()).await;
+    let resp = reqwest::get(format!("{}/rate?currency=HKD", sim.base_url()))
+        .await
+        .unwrap();
+    let elapsed: u64 = resp.headers()[hipopay_sim::ELAPSED_HEADER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(elapsed < 1_000_000, "{elapsed} us");
+}
