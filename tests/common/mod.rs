@@ -2,6 +2,8 @@
 //! SQLite file in a temp dir, and the real `cashier-cli` binary.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod books;
+
 use cashier_core::hipopay::{ClientConfig, HipoPayClient, Signer};
 use hipopay_sim::{SimConfig, SimHandle};
 use serde_json::Value;

@@ -3,6 +3,7 @@
 //! The desktop shell and `cashier-cli` are thin layers over this crate.
 
 pub mod config;
+pub mod crashpoint;
 pub mod demo;
 pub mod engine;
 pub mod error;

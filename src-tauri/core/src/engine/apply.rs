@@ -116,6 +116,18 @@ impl Engine {
         match answer {
             Ok(remote) => {
                 let updated = self.apply_remote(order, &remote, "query")?;
+                if updated.flow == PaymentFlow::Qr
+                    && updated.status == OrderStatus::Pending
+                    && updated.qr_payload.is_none()
+                {
+                    // The order exists but its QR never reached us (the answer
+                    // was lost, or we died first): nobody can pay it.
+                    return self.fail_order(
+                        order.id,
+                        "the QR code did not arrive, so nobody can pay it; make a new one".into(),
+                        "no QR payload",
+                    );
+                }
                 self.settle_stale_qr(&updated)
             }
             Err(HipoPayError::NotFound { .. }) => self.not_found(order),

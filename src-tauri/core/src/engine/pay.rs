@@ -2,9 +2,10 @@
 //! customer scans; then waiting for a final answer.
 
 use super::{Engine, StopSignal};
+use crate::crashpoint;
 use crate::error::CashierError;
 use crate::hipopay::{ChargeRequest, HipoPayError};
-use crate::ledger::{NewOrder, Order, OrderStatus, OrderUpdate, PaymentFlow};
+use crate::ledger::{NewOrder, Order, OrderUpdate, PaymentFlow};
 use crate::money::{Currency, Money};
 use crate::wallet::{detect_wallet, mask_code, Wallet};
 use sha2::{Digest, Sha256};
@@ -109,9 +110,11 @@ impl Engine {
             code_hash: Some(code_hash(code)),
             code_masked: Some(mask_code(code)),
         })?;
+        crashpoint::hit(crashpoint::ORDER_COMMITTED);
         let _busy = self.claim('o', order.id);
         self.emit_order(&order);
         self.ledger.record_charge_sent(order.id)?;
+        crashpoint::hit(crashpoint::CHARGE_RECORDED);
         let answer = self
             .client
             .scan_pay(wallet, &self.charge_request(&order), code)
@@ -140,9 +143,11 @@ impl Engine {
             code_hash: None,
             code_masked: None,
         })?;
+        crashpoint::hit(crashpoint::ORDER_COMMITTED);
         let _busy = self.claim('o', order.id);
         self.emit_order(&order);
         self.ledger.record_charge_sent(order.id)?;
+        crashpoint::hit(crashpoint::CHARGE_RECORDED);
         let answer = self
             .client
             .create_qr(req.wallet, &self.charge_request(&order))
@@ -157,6 +162,7 @@ impl Engine {
         order: &Order,
         answer: Result<(crate::hipopay::RemoteOrder, Option<String>), HipoPayError>,
     ) -> Result<Order, CashierError> {
+        crashpoint::hit(crashpoint::CHARGE_ANSWERED);
         match answer {
             Ok((remote, payload)) => {
                 self.ledger.record_charge_answer(order.id, "answered")?;
@@ -200,18 +206,6 @@ impl Engine {
         };
         let order = self.save_order(order.id, &update, "outcome unknown")?;
         match self.check_order(&order).await {
-            Ok(checked)
-                if order.flow == PaymentFlow::Qr
-                    && checked.status == OrderStatus::Pending
-                    && checked.qr_payload.is_none() =>
-            {
-                // The order exists but its QR never reached us: nobody can pay it.
-                self.fail_order(
-                    order.id,
-                    "the QR code did not arrive, so nobody can pay it; make a new one".into(),
-                    "no QR payload",
-                )
-            }
             Ok(checked) => Ok(checked),
             Err(_) => Ok(self.ledger.order(order.id)?),
         }
@@ -237,6 +231,7 @@ impl Engine {
                 _ = tokio::time::sleep(pause) => {}
                 _ = stop.wait() => break,
             }
+            crashpoint::hit(crashpoint::POLLING);
             // A failed check (network) just means "ask again next time".
             order = match self.check_order(&order).await {
                 Ok(o) => o,

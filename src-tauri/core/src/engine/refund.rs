@@ -3,6 +3,7 @@
 //! the same refund.
 
 use super::Engine;
+use crate::crashpoint;
 use crate::error::CashierError;
 use crate::hipopay::{HipoPayError, RemoteRefund, RemoteRefundStatus};
 use crate::ledger::{Refund, RefundStatus};
@@ -69,6 +70,7 @@ impl Engine {
             reason,
             approved_by: manager.id,
         })?;
+        crashpoint::hit(crashpoint::REFUND_COMMITTED);
         let _busy = self.claim('r', refund.id);
         self.emit_refund(&refund);
         self.send_refund(&refund).await
@@ -79,6 +81,7 @@ impl Engine {
         let order = self.ledger.order(refund.order_id)?;
         let payment_no = order.payment_no.clone().unwrap_or_default();
         self.ledger.record_refund_sent(refund.id)?;
+        crashpoint::hit(crashpoint::REFUND_RECORDED);
         let answer = self
             .client
             .refund(
@@ -88,6 +91,7 @@ impl Engine {
                 refund.amount,
             )
             .await;
+        crashpoint::hit(crashpoint::REFUND_ANSWERED);
         match answer {
             Ok(remote) => self.apply_refund(refund, &remote),
             Err(e) if e.outcome_unknown() => {
