@@ -97,7 +97,10 @@ fn answer(sim: &Sim, req: &ApiRequest, handler: Option<Handler>) -> Result<Reply
             Reply::not_found(format!("no such endpoint: {}", req.path))
         });
     };
-    authenticate(&sim.config, req, chrono::Utc::now().timestamp())?;
+    let now = chrono::Utc::now()
+        .timestamp()
+        .saturating_add(sim.config.clock_offset_secs);
+    authenticate(&sim.config, req, now)?;
     let params = Params::from_pairs(req.pairs)?;
     if let Some(m) = params.opt("merchant_no") {
         if m != sim.config.merchant_no {

@@ -66,6 +66,10 @@ pub struct SimConfig {
     pub agent_public_key: rsa::RsaPublicKey,
     /// Allowed distance between the `Timestamp` header and now (else 411).
     pub clock_tolerance_secs: i64,
+    /// How far the clock the Timestamp check reads is from the real one, in
+    /// seconds (0: none).
+    /// Set it beyond the tolerance to play a client whose clock is wrong.
+    pub clock_offset_secs: i64,
     /// Scenarios 102/109/110: how many order queries still answer INIT.
     pub init_queries_before_paid: u32,
     /// Scenario 106: how late the answer comes.
@@ -93,6 +97,7 @@ impl SimConfig {
             merchant_no: merchant_no.into(),
             agent_public_key,
             clock_tolerance_secs: 300,
+            clock_offset_secs: 0,
             init_queries_before_paid: 2,
             slow_answer: Duration::from_secs(3),
             qr_expiry: Duration::from_secs(2 * 3600),
