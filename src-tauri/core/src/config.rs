@@ -111,12 +111,23 @@ impl Default for TerminalConfig {
     }
 }
 
+/// The longest a call may take before its outcome counts as unknown.
+const MAX_TIMEOUT_SECS: u64 = 600;
+/// The slowest useful poll of a payment in progress.
+const MAX_POLL_INTERVAL_MS: u64 = 60_000;
+
 impl Config {
     /// Reads a config file. A missing file is demo mode; a broken one is an error
-    /// that names the file and the problem.
+    /// that names the file and the problem, on one line.
     pub fn load(path: &Path) -> Result<Config, CashierError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text, path),
+        let shown = format!("the config {}", path.display());
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Self::parse_as(&text, path, &shown),
+                Err(_) => Err(CashierError::Config(format!(
+                    "{shown} is not a text file (not UTF-8)"
+                ))),
+            },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(CashierError::Config(format!(
                 "cannot read the config {}: {e}",
@@ -126,12 +137,14 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, CashierError> {
+        Self::parse_as(text, path, &format!("the config {}", path.display()))
+    }
+
+    /// `shown` names the source in messages ("the config /etc/c.toml").
+    fn parse_as(text: &str, path: &Path, shown: &str) -> Result<Config, CashierError> {
+        let bad = |problem: String| CashierError::Config(format!("{shown}: {problem}"));
         let mut config: Config = toml::from_str(text).map_err(|e| {
-            CashierError::Config(format!(
-                "the config {} is not valid: {}",
-                path.display(),
-                e.to_string().trim()
-            ))
+            CashierError::Config(format!("{shown} is not valid: {}", toml_problem(&e, text)))
         })?;
         if let Some(h) = &mut config.hipopay {
             for (name, value) in [
@@ -140,9 +153,19 @@ impl Config {
                 ("merchant_no", &h.merchant_no),
             ] {
                 if value.trim().is_empty() {
-                    return Err(CashierError::Config(format!(
-                        "the config {}: hipopay.{name} is empty",
-                        path.display()
+                    return Err(bad(format!("hipopay.{name} is empty")));
+                }
+            }
+            check_base_url(&h.base_url).map_err(|why| {
+                bad(format!(
+                    "hipopay.base_url {:?} {why}",
+                    crate::error::one_line(&h.base_url, 60)
+                ))
+            })?;
+            if let Some(secs) = h.timeout_secs {
+                if !(1..=MAX_TIMEOUT_SECS).contains(&secs) {
+                    return Err(bad(format!(
+                        "hipopay.timeout_secs must be between 1 and {MAX_TIMEOUT_SECS}"
                     )));
                 }
             }
@@ -158,20 +181,22 @@ impl Config {
             }
         }
         if !LANGUAGES.contains(&config.ui.language.as_str()) {
-            return Err(CashierError::Config(format!(
+            return Err(bad(format!(
                 "ui.language must be one of {}",
                 LANGUAGES.join(", ")
             )));
         }
         if config.scanner.baud == 0 || config.scanner.wedge_max_gap_ms == 0 {
-            return Err(CashierError::Config(
+            return Err(bad(
                 "scanner.baud and scanner.wedge_max_gap_ms must be above 0".into(),
             ));
         }
-        if config.terminal.poll_interval_ms == Some(0) {
-            return Err(CashierError::Config(
-                "terminal.poll_interval_ms must be above 0".into(),
-            ));
+        if let Some(ms) = config.terminal.poll_interval_ms {
+            if !(1..=MAX_POLL_INTERVAL_MS).contains(&ms) {
+                return Err(bad(format!(
+                    "terminal.poll_interval_ms must be between 1 and {MAX_POLL_INTERVAL_MS}"
+                )));
+            }
         }
         Ok(config)
     }
@@ -179,7 +204,7 @@ impl Config {
     /// The checks of reading a file, for a config built in memory (settings screen).
     pub fn checked(&self) -> Result<Config, CashierError> {
         let text = toml::to_string(self).map_err(|e| CashierError::Config(e.to_string()))?;
-        Self::parse(&text, Path::new("the settings"))
+        Self::parse_as(&text, Path::new("."), "the settings")
     }
 
     pub fn is_demo(&self) -> bool {
@@ -191,6 +216,42 @@ impl Config {
         crate::fsutil::write_atomic(path, text.as_bytes())
             .map_err(|e| CashierError::Config(format!("cannot write {}: {e}", path.display())))
     }
+}
+
+/// A TOML error on one line: where, the offending line, and what is wrong
+/// (toml's own rendering spreads over several lines with a caret).
+fn toml_problem(e: &toml::de::Error, text: &str) -> String {
+    use crate::error::one_line;
+    let message = one_line(e.message(), 200);
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let at = span.start.min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line_no = before.matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    let line = one_line(line, 60);
+    if line.is_empty() {
+        format!("line {line_no}: {message}")
+    } else {
+        format!("line {line_no} ({line}): {message}")
+    }
+}
+
+/// HipoPay's API base: an http(s) URL with a host, nothing after the path.
+fn check_base_url(url: &str) -> Result<(), &'static str> {
+    let parsed =
+        reqwest::Url::parse(url.trim()).map_err(|_| "is not a URL like https://api.example.com")?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err("must start with https://");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host name");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        return Err("must not carry a query, a fragment or a user name");
+    }
+    Ok(())
 }
 
 /// Where things live when no option or environment variable says otherwise.

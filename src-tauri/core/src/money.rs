@@ -75,7 +75,7 @@ impl FromStr for Currency {
         Currency::ALL
             .into_iter()
             .find(|c| c.code() == upper)
-            .ok_or_else(|| MoneyError::UnknownCurrency(s.to_string()))
+            .ok_or_else(|| MoneyError::UnknownCurrency(shown(s)))
     }
 }
 
@@ -95,6 +95,11 @@ pub enum MoneyError {
     NotPositive,
     #[error("{0} is too large an amount")]
     TooLarge(String),
+}
+
+/// The refused text as an error message shows it: one line, not a flood.
+fn shown(text: &str) -> String {
+    crate::error::one_line(text, 24)
 }
 
 /// Largest single amount we accept, in minor units: far above any counter sale,
@@ -145,28 +150,48 @@ pub fn parse_minor(text: &str, currency: Currency) -> Result<i64, MoneyError> {
             .enumerate()
             .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'));
     if !plain {
-        return Err(MoneyError::NotANumber(text.to_string()));
+        return Err(MoneyError::NotANumber(shown(text)));
     }
-    let value =
-        Decimal::from_str_exact(trimmed).map_err(|_| MoneyError::NotANumber(text.to_string()))?;
     let digits = currency.exponent();
+    let value = Decimal::from_str_exact(trimmed).map_err(|_| beyond_decimal(trimmed, currency))?;
     let normalized = value.normalize();
     if normalized.scale() > digits {
         return Err(MoneyError::TooPrecise {
-            amount: trimmed.to_string(),
+            amount: shown(trimmed),
             currency,
             digits,
         });
     }
     let scaled = normalized
         .checked_mul(Decimal::from(10i64.pow(digits)))
-        .ok_or_else(|| MoneyError::TooLarge(trimmed.to_string()))?;
+        .ok_or_else(|| MoneyError::TooLarge(shown(trimmed)))?;
     let minor = i64::try_from(scaled.trunc().mantissa() / 10i128.pow(scaled.trunc().scale()))
-        .map_err(|_| MoneyError::TooLarge(trimmed.to_string()))?;
+        .map_err(|_| MoneyError::TooLarge(shown(trimmed)))?;
     if minor.abs() > MAX_MINOR {
-        return Err(MoneyError::TooLarge(trimmed.to_string()));
+        return Err(MoneyError::TooLarge(shown(trimmed)));
     }
     Ok(minor)
+}
+
+/// Why plain digits (at most one point) did not fit the decimal type: far
+/// too many digits before the point (too large) or after it (too precise).
+fn beyond_decimal(trimmed: &str, currency: Currency) -> MoneyError {
+    let mut parts = trimmed.trim_start_matches('-').split('.');
+    let units = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    let well_formed =
+        parts.next().is_none() && (!units.is_empty() || fraction.is_some_and(|f| !f.is_empty()));
+    if !well_formed {
+        MoneyError::NotANumber(shown(trimmed))
+    } else if units.trim_start_matches('0').len() > 13 {
+        MoneyError::TooLarge(shown(trimmed))
+    } else {
+        MoneyError::TooPrecise {
+            amount: shown(trimmed),
+            currency,
+            digits: currency.exponent(),
+        }
+    }
 }
 
 /// Prints minor units as the currency's decimal string.

@@ -88,10 +88,14 @@ pub fn detect_wallet(code: &str) -> Result<Wallet, CodeError> {
 }
 
 /// Shows enough of a payment code to recognise it, not enough to reuse it.
+/// Control characters (a scanner's stray escape sequence) show as `?`.
 pub fn mask_code(code: &str) -> String {
-    let chars: Vec<char> = code.chars().collect();
+    let chars: Vec<char> = code
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     if chars.len() <= 8 {
-        return code.to_string();
+        return chars.into_iter().collect();
     }
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();

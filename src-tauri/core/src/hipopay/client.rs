@@ -360,12 +360,9 @@ fn data(body: &Value) -> Result<&Value, HipoPayError> {
         .ok_or_else(|| HipoPayError::Malformed("the answer has no data".into()))
 }
 
+/// Text from the peer as an error shows it: one line, at most 160 characters.
 fn short(body: &str) -> String {
-    let trimmed = body.trim();
-    match trimmed.char_indices().nth(160) {
-        Some((i, _)) => format!("{}…", &trimmed[..i]),
-        None => trimmed.to_string(),
-    }
+    crate::error::one_line(body, 160)
 }
 
 /// Turns an HTTP status and body into the JSON of a success or a typed error.
@@ -382,8 +379,7 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
     let message = meta
         .and_then(|m| m.get("message"))
         .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| short(body));
+        .unwrap_or(body);
     let success = meta.and_then(|m| m.get("success")).and_then(Value::as_bool);
     // An HTTP 200 may still carry an error in `meta`.
     let effective = match (status, meta_status, success) {
@@ -394,24 +390,28 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
     if effective == 200 {
         return json.ok_or_else(|| HipoPayError::Malformed(format!("not JSON: {}", short(body))));
     }
+    // WeChat's details travel as a JSON string inside `message`.
+    let wechat = (effective == 555)
+        .then(|| serde_json::from_str::<Value>(message).ok())
+        .flatten()
+        .and_then(|wx| {
+            let code = super::model::text(&wx, &["wx_code"])?;
+            let text = super::model::text(&wx, &["wx_message"]).unwrap_or_default();
+            Some((short(&code), short(&text)))
+        });
+    let message = short(message);
     Err(match effective {
         400 => HipoPayError::BadRequest { message },
         401 => HipoPayError::Signature { message },
         411 => HipoPayError::Clock { message },
         403 => HipoPayError::Forbidden { message },
         404 => HipoPayError::NotFound { message },
-        555 => match serde_json::from_str::<Value>(&message) {
-            Ok(wx) => match super::model::text(&wx, &["wx_code"]) {
-                Some(wx_code) => HipoPayError::Wechat {
-                    wx_code,
-                    wx_message: super::model::text(&wx, &["wx_message"]).unwrap_or_default(),
-                },
-                None => HipoPayError::Server {
-                    status: 555,
-                    message,
-                },
+        555 => match wechat {
+            Some((wx_code, wx_message)) => HipoPayError::Wechat {
+                wx_code,
+                wx_message,
             },
-            Err(_) => HipoPayError::Server {
+            None => HipoPayError::Server {
                 status: 555,
                 message,
             },
@@ -425,6 +425,196 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config as ProptestConfig, TestCaseError};
+    use serde_json::json;
+
+    fn cases() -> ProptestConfig {
+        ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(512),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// One line a cashier can read, whatever the peer sent.
+    fn assert_clear(message: &str) -> Result<(), TestCaseError> {
+        prop_assert!(!message.trim().is_empty(), "empty message");
+        prop_assert!(
+            !message.chars().any(char::is_control),
+            "control character in {message:?}"
+        );
+        for dump in ["Err(", "Ok(", "Some(", "Object {", "String("] {
+            prop_assert!(!message.contains(dump), "debug dump in {message:?}");
+        }
+        prop_assert!(message.chars().count() <= 500, "{message:?}");
+        Ok(())
+    }
+
+    fn status() -> impl Strategy<Value = u16> {
+        prop_oneof![
+            Just(200u16),
+            proptest::sample::select(vec![400u16, 401, 403, 404, 411, 500, 502, 503, 555]),
+            any::<u16>(),
+        ]
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 20, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z_]{1,10}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The envelope HipoPay uses, with every part right, wrong or missing.
+    fn envelope() -> impl Strategy<Value = String> {
+        let code = prop_oneof![
+            Just(json!(200)),
+            Just(json!("200")),
+            proptest::sample::select(vec![400, 401, 403, 404, 411, 500, 555])
+                .prop_map(|c| json!(c)),
+            any::<i64>().prop_map(|c| json!(c)),
+            json_value(),
+        ];
+        let message = prop_oneof![
+            any::<String>().prop_map(Value::String),
+            (any::<String>(), any::<String>())
+                .prop_map(|(c, m)| json!(json!({"wx_code": c, "wx_message": m}).to_string())),
+            ".{0,3}\n\u{1b}\\[31m.{0,3}".prop_map(Value::String),
+            ".{300,600}".prop_map(Value::String),
+            json_value(),
+        ];
+        (
+            proptest::option::of(code),
+            proptest::option::of(message),
+            proptest::option::of(json_value()),
+            proptest::option::of(json_value()),
+        )
+            .prop_map(|(code, message, success, data)| {
+                let mut meta = serde_json::Map::new();
+                if let Some(c) = code {
+                    meta.insert("status_code".into(), c);
+                }
+                if let Some(m) = message {
+                    meta.insert("message".into(), m);
+                }
+                if let Some(s) = success {
+                    meta.insert("success".into(), s);
+                }
+                let mut body = json!({ "meta": meta });
+                if let Some(d) = data {
+                    body["data"] = d;
+                }
+                body.to_string()
+            })
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(any::<u8>(), 0..300)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            json_value().prop_map(|v| v.to_string()),
+            envelope(),
+            envelope().prop_flat_map(|e| {
+                let n = e.len();
+                (Just(e), 0..=n).prop_map(|(e, cut)| e.get(..cut).unwrap_or("").to_string())
+            }),
+            "<html>\n<body>[ -~\n\t]{0,400}</body></html>",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(cases())]
+
+        #[test]
+        fn any_answer_is_a_value_or_a_clear_error(status in status(), body in body()) {
+            match interpret(status, &body) {
+                Ok(value) => {
+                    // Only an HTTP 200 carrying JSON is ever a success.
+                    prop_assert_eq!(status, 200);
+                    prop_assert_eq!(&value, &serde_json::from_str::<Value>(&body).unwrap());
+                    match data(&value) {
+                        Ok(d) => prop_assert!(d.is_object()),
+                        Err(e) => assert_clear(&e.to_string())?,
+                    }
+                }
+                Err(e) => {
+                    assert_clear(&e.to_string())?;
+                    // A refusal the cashier might act on never says "declined"
+                    // unless WeChat said so.
+                    if e.is_decline() {
+                        prop_assert_eq!(e.kind(), "declined");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn well_formed_successes_are_read(fields in proptest::collection::btree_map("[a-z_]{1,10}", json_value(), 0..5), code_as_text in any::<bool>()) {
+            let fields = Value::Object(fields.into_iter().collect());
+            let code = if code_as_text { json!("200") } else { json!(200) };
+            let body = json!({"meta": {"status_code": code, "message": "", "success": true}, "data": fields}).to_string();
+            let value = interpret(200, &body).unwrap();
+            // Compared as parsed: serde_json reads a float of 17 digits to
+            // the nearest double, not always the one it printed.
+            let sent: Value = serde_json::from_str(&fields.to_string()).unwrap();
+            prop_assert_eq!(data(&value).unwrap(), &sent);
+        }
+
+        #[test]
+        fn documented_errors_keep_their_meaning(code in proptest::sample::select(vec![400u16, 401, 403, 404, 411, 500, 503]), in_meta in any::<bool>(), message in "[ -~]{0,80}") {
+            // The same error as an HTTP status or inside an HTTP 200's meta.
+            let body = json!({"meta": {"status_code": code, "message": message, "success": false}}).to_string();
+            let e = interpret(if in_meta { 200 } else { code }, &body).unwrap_err();
+            let kind = match code {
+                401 => "signature",
+                411 => "clock",
+                _ => "acquirer",
+            };
+            prop_assert_eq!(e.kind(), kind);
+            prop_assert_eq!(e.outcome_unknown(), code >= 500, "{:?}", e);
+        }
+    }
+
+    #[test]
+    fn a_hostile_answer_cannot_flood_or_repaint_the_screen() {
+        // Regression: meta.message and WeChat's wx_message went into the
+        // error as sent: any length, line breaks and escape sequences.
+        let long = "x".repeat(100_000);
+        let body =
+            json!({"meta": {"status_code": 400, "message": format!("bad\n\u{1b}[2J{long}")}})
+                .to_string();
+        let e = interpret(400, &body).unwrap_err().to_string();
+        assert!(e.len() < 400, "{} bytes", e.len());
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+        let wx = json!({"wx_code": "NOTENOUGH\n", "wx_message": format!("\u{1b}[31m{long}")});
+        let body = json!({"meta": {"status_code": 555, "message": wx.to_string()}}).to_string();
+        let e = interpret(555, &body).unwrap_err();
+        assert!(e.is_decline(), "{e:?}");
+        let shown = e.to_string();
+        assert!(shown.starts_with("WeChat answered NOTENOUGH:"), "{shown}");
+        assert!(
+            shown.len() < 400 && !shown.chars().any(char::is_control),
+            "{shown:?}"
+        );
+        let html = format!("<html>\n<body>\r\n{long}</body>");
+        let e = interpret(200, &html).unwrap_err().to_string();
+        assert!(e.len() < 400 && !e.contains('\n'), "{e:?}");
+    }
 
     #[test]
     fn statuses_become_typed_errors() {

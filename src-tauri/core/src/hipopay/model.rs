@@ -4,6 +4,7 @@
 //! Alipay's `/alipay/rate` outside `data`.
 
 use super::HipoPayError;
+use crate::error::one_line;
 use crate::money::{parse_minor, Currency};
 use serde_json::Value;
 
@@ -23,7 +24,8 @@ impl RemoteStatus {
             "FAIL" | "FAILED" => Ok(RemoteStatus::Fail),
             "EXPIRED" => Ok(RemoteStatus::Expired),
             other => Err(HipoPayError::Malformed(format!(
-                "unknown order status {other:?}"
+                "unknown order status {:?}",
+                one_line(other, 40)
             ))),
         }
     }
@@ -70,12 +72,18 @@ pub(crate) fn text(obj: &Value, keys: &[&str]) -> Option<String> {
     })
 }
 
+/// An amount HipoPay states: exact, and never negative.
 fn amount(obj: &Value, keys: &[&str], currency: Currency) -> Result<Option<i64>, HipoPayError> {
-    match text(obj, keys) {
-        None => Ok(None),
-        Some(t) => parse_minor(&t, currency)
-            .map(Some)
-            .map_err(|e| HipoPayError::Malformed(format!("amount {t:?}: {e}"))),
+    let Some(t) = text(obj, keys) else {
+        return Ok(None);
+    };
+    let shown = one_line(&t, 40);
+    match parse_minor(&t, currency) {
+        Ok(minor) if minor < 0 => Err(HipoPayError::Malformed(format!(
+            "amount {shown} is negative"
+        ))),
+        Ok(minor) => Ok(Some(minor)),
+        Err(e) => Err(HipoPayError::Malformed(format!("amount {shown:?}: {e}"))),
     }
 }
 
@@ -103,7 +111,9 @@ impl RemoteOrder {
             currency,
             refundable_minor: amount(order, &["refundable_amount"], cur)?,
             exchange_rate: text(order, &["exchange_rate"]),
-            fail_reason: text(order, &["fail_reason", "error_message", "err_msg"]),
+            // Shown to the cashier as the reason: one line, whatever was sent.
+            fail_reason: text(order, &["fail_reason", "error_message", "err_msg"])
+                .map(|r| one_line(&r, 200)),
         })
     }
 }
