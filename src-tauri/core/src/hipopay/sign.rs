@@ -38,8 +38,8 @@ pub fn signature_string(params: &[(&str, &str)], timestamp: &str) -> String {
 pub enum KeyError {
     #[error("cannot read the key file {path}: {reason}")]
     Unreadable { path: String, reason: String },
-    #[error("the key file {path} is not an RSA private key in PEM form (PKCS#1 \"BEGIN RSA PRIVATE KEY\" or PKCS#8 \"BEGIN PRIVATE KEY\")")]
-    NotAPrivateKey { path: String },
+    #[error("the key file {path} is not an RSA private key in PEM form (PKCS#1 \"BEGIN RSA PRIVATE KEY\" or PKCS#8 \"BEGIN PRIVATE KEY\"){hint}")]
+    NotAPrivateKey { path: String, hint: String },
     #[error("the key file {path} is not an RSA public key in PEM form")]
     NotAPublicKey { path: String },
     #[error("the key in {path} is {bits} bits; HipoPay needs at least 1024")]
@@ -66,6 +66,7 @@ impl Signer {
         let public = key.to_public_key();
         let unusable = || KeyError::NotAPrivateKey {
             path: "the key".into(),
+            hint: String::new(),
         };
         let der = key.to_pkcs8_der().map_err(|_| unusable())?;
         let pair = ring::rsa::KeyPair::from_pkcs8(der.as_bytes()).map_err(|_| unusable())?;
@@ -78,10 +79,7 @@ impl Signer {
     /// Reads a PKCS#1 or PKCS#8 PEM private key. Errors name the file, never its content.
     pub fn from_pem_file(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let pem = std::fs::read_to_string(path).map_err(|e| KeyError::Unreadable {
-            path: shown.clone(),
-            reason: e.kind().to_string(),
-        })?;
+        let pem = read_key_file(path, &shown)?;
         Self::from_pem(&pem, &shown)
     }
 
@@ -90,6 +88,7 @@ impl Signer {
             .or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem.trim()))
             .map_err(|_| KeyError::NotAPrivateKey {
                 path: shown_as.to_string(),
+                hint: pem_hint(pem),
             })?;
         let bits = key.size() * 8;
         if bits < 1024 {
@@ -100,6 +99,7 @@ impl Signer {
         }
         Signer::new(key).map_err(|_| KeyError::NotAPrivateKey {
             path: shown_as.to_string(),
+            hint: String::new(),
         })
     }
 
@@ -126,13 +126,71 @@ impl Signer {
     }
 }
 
+/// A PEM key is a few kilobytes; more is not a key (and `/dev/zero` would
+/// otherwise be read until memory runs out).
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// Reads a key file as text, refusing what cannot be a PEM key before parsing.
+/// Errors name the file and the reason, never the content.
+fn read_key_file(path: &Path, shown: &str) -> Result<String, KeyError> {
+    use std::io::Read as _;
+    let unreadable = |reason: String| KeyError::Unreadable {
+        path: shown.to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| {
+        unreadable(match e.kind() {
+            std::io::ErrorKind::NotFound => "file not found".into(),
+            kind => kind.to_string(),
+        })
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.kind().to_string()))?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        return Err(unreadable(format!(
+            "it is larger than {} KiB, too large for a key",
+            MAX_KEY_FILE / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        unreadable("it is not text; a binary (DER) key must be converted to PEM first".into())
+    })
+}
+
+/// What a PEM that is not a private key holds instead, from its BEGIN line
+/// only (never the body), for a message that says what to do.
+fn pem_hint(pem: &str) -> String {
+    let label = pem
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("-----BEGIN "))
+        .and_then(|rest| rest.split("-----").next())
+        .unwrap_or("");
+    if label.contains("ENCRYPTED") {
+        "; it is encrypted with a passphrase: export it without one".into()
+    } else if label.contains("PUBLIC KEY") {
+        "; it holds a public key: HipoPay needs the private key that goes with it".into()
+    } else if label.contains("CERTIFICATE") {
+        "; it holds a certificate: HipoPay needs the private key".into()
+    } else if label == "RSA PRIVATE KEY" {
+        "; it is damaged or incomplete".into()
+    } else if label == "PRIVATE KEY" {
+        "; it is damaged, incomplete or not an RSA key".into()
+    } else if label.contains("PRIVATE KEY") {
+        format!(
+            "; it holds a {}, not an RSA key",
+            crate::error::one_line(label, 40)
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// Reads an RSA public key (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY").
 pub fn public_key_from_pem_file(path: &Path) -> Result<RsaPublicKey, KeyError> {
     let shown = path.display().to_string();
-    let pem = std::fs::read_to_string(path).map_err(|e| KeyError::Unreadable {
-        path: shown.clone(),
-        reason: e.kind().to_string(),
-    })?;
+    let pem = read_key_file(path, &shown)?;
     RsaPublicKey::from_public_key_pem(pem.trim())
         .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
         .map_err(|_| KeyError::NotAPublicKey { path: shown })

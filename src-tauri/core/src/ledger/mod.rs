@@ -24,7 +24,17 @@ use std::sync::{Mutex, MutexGuard};
 pub enum LedgerError {
     #[error("cannot open the ledger {path}: {reason}")]
     Open { path: String, reason: String },
-    #[error("the ledger's database failed: {0}")]
+    #[error("the ledger {path} is damaged ({reason}); it was left as it is: keep a copy of it for recovery and restore the last backup")]
+    Damaged { path: String, reason: String },
+    #[error("{path} is not a Cashier ledger (another program's database?); it was left as it is: check --db or CASHIER_DB")]
+    NotALedger { path: String },
+    #[error("the ledger {path} is read-only ({reason}): Cashier must be able to write the file and its folder {folder}; check their permissions")]
+    ReadOnly {
+        path: String,
+        folder: String,
+        reason: String,
+    },
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Rule(String),
@@ -44,16 +54,44 @@ pub(crate) fn now_ms() -> i64 {
 
 impl Ledger {
     /// Opens (creating if needed) the ledger file and brings its schema up to date.
+    ///
+    /// A file that is damaged, not a ledger, or read-only is refused before
+    /// anything is written to it: it stays byte for byte as it was, for
+    /// recovery. (SQLite finds damage in pages it reads; the checks here read
+    /// the header and every table's first page, not the whole file, so that
+    /// opening a million-order ledger stays fast.)
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
-        let open_err = |reason: String| LedgerError::Open {
-            path: path.display().to_string(),
-            reason,
+        let shown = path.display().to_string();
+        let folder = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| LedgerError::Open {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
+                dir.display().to_string()
+            }
+            None => ".".to_string(),
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        let fail = |e: LedgerError| classify(e, &shown, &folder);
+        check_header(path).map_err(|reason| LedgerError::Damaged {
+            path: shown.clone(),
+            reason,
+        })?;
+        let conn = Connection::open(path).map_err(|e| fail(e.into()))?;
+        if conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| fail(e.into()))?
+        {
+            return Err(LedgerError::ReadOnly {
+                path: shown.clone(),
+                folder: folder.clone(),
+                reason: "the file cannot be written".into(),
+            });
         }
-        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        Self::setup(conn).map_err(|e| open_err(e.to_string()))
+        check_ours(&conn).map_err(fail)?;
+        let ledger = Self::setup(conn).map_err(fail)?;
+        probe_tables(&ledger.conn()).map_err(|e| fail(e.into()))?;
+        Ok(ledger)
     }
 
     /// An in-memory ledger, for unit tests and benchmarks.
@@ -85,6 +123,128 @@ impl Ledger {
     /// The audit trail, newest last (for support and tests).
     pub fn audit_entries(&self) -> Result<Vec<(String, Option<i64>, String)>, LedgerError> {
         audit::entries(&self.conn())
+    }
+}
+
+/// Damage found after opening (in a page the checks at open did not read)
+/// says so plainly: it is not a passing fault to retry.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    if is_damage(e) {
+        format!("the ledger file is damaged ({e}): stop using it, keep a copy of it for recovery and restore the last backup")
+    } else {
+        format!("the ledger's database failed: {e}")
+    }
+}
+
+/// An existing ledger file starts with SQLite's header; anything else
+/// (garbage, a text file, a half-written copy) is not opened at all, so
+/// SQLite never gets a chance to write to it. An empty file is a new ledger.
+fn check_header(path: &Path) -> Result<(), String> {
+    use std::io::Read as _;
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // Missing: created below. Unreadable: SQLite says why.
+        Err(_) => return Ok(()),
+    };
+    let mut head = Vec::with_capacity(100);
+    let read = (&mut file).take(100).read_to_end(&mut head);
+    match read {
+        Ok(0) => Ok(()),
+        Ok(_) if head.starts_with(MAGIC) && head.len() == 100 => Ok(()),
+        Ok(_) => Err("it is not an SQLite database".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A database with tables but no schema version was made by another program:
+/// migrating it would add Cashier's tables to someone else's file.
+fn check_ours(conn: &Connection) -> Result<(), LedgerError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if version == 0 && objects > 0 {
+        return Err(LedgerError::NotALedger {
+            path: String::new(),
+        });
+    }
+    Ok(())
+}
+
+/// Reads the first and last pages of every table and index, so a damaged one
+/// is found when the ledger opens rather than halfway through a payment.
+fn probe_tables(conn: &Connection) -> Result<(), rusqlite::Error> {
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let objects: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT type, name, tbl_name FROM sqlite_master \
+             WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kind, name, table) in objects {
+        let from = if kind == "table" {
+            format!("{} NOT INDEXED", quote(&name))
+        } else {
+            format!("{} INDEXED BY {}", quote(&table), quote(&name))
+        };
+        for order in ["ASC", "DESC"] {
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} ORDER BY rowid {order} LIMIT 1)"
+            );
+            match conn.query_row(&sql, [], |r| r.get::<_, i64>(0)) {
+                Ok(_) => {}
+                Err(e) if is_damage(&e) => return Err(e),
+                // A partial index cannot serve this query: nothing to read.
+                Err(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Names the file and says plainly what is wrong with it.
+fn classify(e: LedgerError, path: &str, folder: &str) -> LedgerError {
+    use rusqlite::ErrorCode;
+    let sqlite = match &e {
+        LedgerError::Sqlite(rusqlite::Error::SqliteFailure(f, msg)) => Some((f.code, msg.clone())),
+        _ => None,
+    };
+    let reason = match &e {
+        LedgerError::Sqlite(inner) => inner.to_string(),
+        other => other.to_string(),
+    };
+    match (e, sqlite) {
+        (LedgerError::NotALedger { .. }, _) => LedgerError::NotALedger {
+            path: path.to_string(),
+        },
+        (_, Some((ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase, _))) => {
+            LedgerError::Damaged {
+                path: path.to_string(),
+                reason: reason.clone(),
+            }
+        }
+        (_, Some((ErrorCode::ReadOnly | ErrorCode::CannotOpen, _))) => LedgerError::ReadOnly {
+            path: path.to_string(),
+            folder: folder.to_string(),
+            reason: reason.clone(),
+        },
+        (
+            e @ (LedgerError::Damaged { .. }
+            | LedgerError::ReadOnly { .. }
+            | LedgerError::Open { .. }),
+            _,
+        ) => e,
+        (e, _) => LedgerError::Open {
+            path: path.to_string(),
+            reason: e.to_string(),
+        },
     }
 }
 
