@@ -66,7 +66,8 @@ fn main() {
     };
     assert_eq!(ledger.list_orders(&today).unwrap().len(), 200);
     let s = measure(5, 200, || ledger.list_orders(&today).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.today",
         "today's list (list_orders, today_bounds, limit 200)",
         &s,
         Target::P99Under(ms(20)),
@@ -83,7 +84,8 @@ fn main() {
         ..today.clone()
     };
     let s = measure(5, 200, || ledger.list_orders(&app_today).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.today500",
         "today's list as the app asks (limit 500)",
         &s,
         Target::P99Under(ms(20)),
@@ -109,13 +111,15 @@ fn main() {
         &samples[i]
     };
     let s = measure(20, 400, || ledger.find_order(&next().0).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.find_order_no",
         "find_order(merchant_order_no)",
         &s,
         Target::P99Under(ms(20)),
     );
     let s = measure(20, 400, || ledger.find_order(&next().1).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.find_payment_no",
         "find_order(HipoPay payment_no)",
         &s,
         Target::P99Under(ms(20)),
@@ -125,7 +129,8 @@ fn main() {
         assert_eq!(rows.len(), 1);
         rows
     });
-    table.row(
+    table.keyed(
+        "ledger.search_order_no",
         "list_orders search=merchant_order_no (all dates)",
         &s,
         Target::P99Under(ms(20)),
@@ -133,7 +138,8 @@ fn main() {
     let s = measure(20, 400, || {
         ledger.list_orders(&search(&next().1, None)).unwrap()
     });
-    table.row(
+    table.keyed(
+        "ledger.search_payment_no",
         "list_orders search=payment_no (all dates)",
         &s,
         Target::P99Under(ms(20)),
@@ -145,7 +151,8 @@ fn main() {
             .list_orders(&search(&tail, Some((from, to))))
             .unwrap()
     });
-    table.row(
+    table.keyed(
+        "ledger.search_today_tail",
         &format!("list_orders today + partial number {tail:?}"),
         &s,
         Target::P99Under(ms(20)),
@@ -161,14 +168,16 @@ fn main() {
     // Shift reports.
     let report_shift = ledger.shift(REPORT_SHIFT as i64 + 1).unwrap();
     let s = measure(5, 200, || ledger.shift_report(&report_shift).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.report_5k",
         &format!("shift_report, shift of {REPORT_SHIFT_ORDERS} orders"),
         &s,
         Target::P99Under(ms(20)),
     );
     let open_shift = ledger.shift(TODAY_SHIFT as i64 + 1).unwrap();
     let s = measure(5, 200, || ledger.shift_report(&open_shift).unwrap());
-    table.row(
+    table.keyed(
+        "ledger.report_today",
         &format!("shift_report, today's open shift ({TODAY_ORDERS})"),
         &s,
         Target::P99Under(ms(20)),
@@ -190,7 +199,8 @@ fn main() {
         ledger.export_shift_csv(&csv_shift, &mut out).unwrap();
         out
     });
-    table.row(
+    table.keyed(
+        "ledger.csv_100k",
         &format!("export_shift_csv: {rows} rows, {} MB", bytes / 1_000_000),
         &s,
         Target::MaxUnder(ms(1_000)),

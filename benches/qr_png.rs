@@ -13,10 +13,11 @@ use common::{measure, ms, Table, Target};
 
 /// Payloads as HipoPay hands them out: WeChat's short `code_url`, Alipay's
 /// `qrcode` URL, and a long URL that needs a bigger QR version (worst case).
-const PAYLOADS: [(&str, &str); 3] = [
-    ("wechat code_url", "weixin://wxpay/bizpayurl?pr=AbCdEf1234"),
-    ("alipay qrcode", "https://qr.alipay.com/bax08222f7vyfnbbnmvd00a7"),
+const PAYLOADS: [(&str, &str, &str); 3] = [
+    ("qr.wechat", "wechat code_url", "weixin://wxpay/bizpayurl?pr=AbCdEf1234"),
+    ("qr.alipay", "alipay qrcode", "https://qr.alipay.com/bax08222f7vyfnbbnmvd00a7"),
     (
+        "qr.long",
         "long URL (worst case)",
         "https://qr.alipay.com/bax08222f7vyfnbbnmvd00a7?t=1763780709000&merchant=BENCH-MERCHANT&order=CS2026112211050912345678&amount=12.50&currency=HKD&x=y",
     ),
@@ -27,7 +28,7 @@ const MIN_PX: u32 = 480;
 
 fn main() {
     let mut table = Table::new("QR payload -> PNG (qr::png, min 480 px)");
-    for (label, payload) in PAYLOADS {
+    for (key, label, payload) in PAYLOADS {
         let png = cashier_core::qr::png(payload, MIN_PX).unwrap();
         let img = image::load_from_memory(&png).unwrap();
         let s = measure(20, 500, || cashier_core::qr::png(payload, MIN_PX).unwrap());
@@ -38,7 +39,7 @@ fn main() {
             img.height(),
             png.len()
         );
-        table.row(&name, &s, Target::P99Under(ms(5)));
+        table.keyed(key, &name, &s, Target::P99Under(ms(5)));
     }
     table.summary();
 }
