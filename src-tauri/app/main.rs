@@ -13,6 +13,17 @@ use cashier_core::runtime::Runtime;
 use state::{AppState, Paths};
 
 fn main() {
+    // Idle memory (PRODUCT.md: within 40 MB of an empty Tauri window): with
+    // WebKitGTK's accelerated compositing on, the web process keeps GL
+    // (llvmpipe under X without a GPU) surfaces and layers for our simple,
+    // flat UI: about 90 MB PSS more than without (benches/app.rs,
+    // benches/RESULTS.md). Off unless the environment already says otherwise
+    // (WEBKIT_DISABLE_COMPOSITING_MODE=0 turns it back on). Set before any
+    // thread or webview exists.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     let paths = Paths::from_env();
     // A broken config or ledger stops here with one clear line: the app never
     // runs against settings it could not read.
