@@ -48,6 +48,9 @@ export async function on(event, cb) {
 const opt = (v) => (v === undefined || v === '' ? null : v);
 
 export const appStatus = () => call('app_status', {});
+/** Why the app could not start (a broken settings file, a damaged ledger), or null. */
+export const startupProblem = () => call('startup_problem', {});
+export const startupRetry = () => call('startup_retry', {});
 export const staffList = () => call('staff_list', {});
 export const staffAdd = ({ name, role, pin, manager_pin }) =>
   call('staff_add', { name, role, pin, manager_pin: opt(manager_pin) });

@@ -12,6 +12,7 @@ import * as sounds from './sounds.js';
 import { $, $$, toast, toastError, formatWhen, digitsOnly } from './ui.js';
 import { isOpen as pinDialogOpen } from './pin-dialog.js';
 
+import startup from './screens/startup.js';
 import firstRun from './screens/first-run.js';
 import login from './screens/login.js';
 import sale from './screens/sale.js';
@@ -24,7 +25,7 @@ import shift from './screens/shift.js';
 import settings from './screens/settings.js';
 
 const screens = {
-  'first-run': firstRun, login, sale, progress, qr, orders, attention, refund, shift, settings,
+  startup, 'first-run': firstRun, login, sale, progress, qr, orders, attention, refund, shift, settings,
 };
 
 const state = {
@@ -32,6 +33,7 @@ const state = {
   busy: false, // a payment is being waited on: navigation stays put
   attention: { orders: [], refunds: [] },
   scannerLink: null, // latest scanner-status event
+  notStarted: false, // the core could not start: only the start-up screen shows
 };
 
 let current = null;
@@ -69,7 +71,8 @@ function go(name, params = {}) {
     return false;
   }
   const st = state.status;
-  if (st && st.staff_count === 0) target = 'first-run';
+  if (state.notStarted) target = 'startup';
+  else if (st && st.staff_count === 0) target = 'first-run';
   else if (target === 'sale' && !(st && st.shift)) target = 'login';
   else if (target === 'first-run') target = st && st.shift ? 'sale' : 'login';
 
@@ -181,6 +184,7 @@ async function persistComfort(patch) {
 }
 async function changeLanguage(lang) {
   applyLanguage(lang);
+  if (state.notStarted) return; // no settings file to write to yet
   await persistComfort({ language: getLanguage() });
   if (state.status) state.status.language = getLanguage();
 }
@@ -266,9 +270,33 @@ async function boot() {
   for (const s of Object.values(screens)) s.init?.(ctx);
   wireEvents();
 
+  let problem = null;
+  try {
+    problem = await api.startupProblem();
+  } catch (err) {
+    toastError(err); // not inside the app: the toast says so
+    document.body.classList.remove('booting');
+    return;
+  }
+  if (problem) {
+    // No settings to read the language from: the computer's language.
+    applyLanguage(navigator.language);
+    state.notStarted = true;
+    document.body.classList.add('not-started');
+    document.body.classList.remove('booting');
+    go('startup', { problem, onStarted: started });
+    return;
+  }
+  await started();
+}
+
+/** The core is running: the usual first screen. */
+async function started() {
+  state.notStarted = false;
+  document.body.classList.remove('not-started');
   const st = await refreshStatus();
   document.body.classList.remove('booting');
-  if (!st) return; // not inside the app: the toast says so
+  if (!st) return;
   if (st.staff_count === 0) go('first-run');
   else if (!st.shift) go('login');
   else go('sale');

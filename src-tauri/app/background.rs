@@ -12,12 +12,22 @@ use tokio::sync::broadcast::error::RecvError;
 
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 
+/// What runs once a core is up (at launch, or when a start that failed is
+/// tried again): its events reach the UI and the serial scanner is read.
+pub fn core_started(app: &AppHandle) {
+    forward_engine_events(app);
+    start_serial_scanner(app);
+}
+
 /// Forwards every order and refund change of the current engine to the UI.
 pub fn forward_engine_events(app: &AppHandle) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
-    let mut events = state.engine().subscribe();
+    let Ok(engine) = state.engine() else {
+        return;
+    };
+    let mut events = engine.subscribe();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -37,18 +47,25 @@ pub fn forward_engine_events(app: &AppHandle) {
     });
 }
 
+/// Reconciles at start-up and every minute, whenever a core is running.
 pub fn reconcile_periodically(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
-            if let Some(state) = app.try_state::<AppState>() {
-                if let Ok(report) = state.engine().reconcile().await {
-                    let _ = app.emit("reconciled", report);
-                }
-            }
+            reconcile_once(&app).await;
             tokio::time::sleep(RECONCILE_EVERY).await;
         }
     });
+}
+
+/// Checks every unclear order and refund once and tells the UI what changed.
+pub async fn reconcile_once(app: &AppHandle) {
+    let Some(engine) = app.try_state::<AppState>().and_then(|s| s.engine().ok()) else {
+        return;
+    };
+    if let Ok(report) = engine.reconcile().await {
+        let _ = app.emit("reconciled", report);
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -62,7 +79,9 @@ pub fn start_serial_scanner(app: &AppHandle) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
-    let config = state.config().scanner;
+    let Ok(config) = state.config().map(|c| c.scanner) else {
+        return;
+    };
     state.replace_scanner(None);
     let Some(port) = config.serial_port.filter(|p| !p.trim().is_empty()) else {
         state.set_scanner_status(ScannerStatus::default());

@@ -4,6 +4,8 @@
 
 const COMMANDS: &[&str] = &[
     "app_status",
+    "startup_problem",
+    "startup_retry",
     "staff_list",
     "staff_add",
     "shift_open",

@@ -8,8 +8,6 @@ mod background;
 mod commands;
 mod state;
 
-use cashier_core::config::Config;
-use cashier_core::runtime::Runtime;
 use state::{AppState, Paths};
 
 fn main() {
@@ -24,31 +22,23 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
-    let paths = Paths::from_env();
-    // A broken config or ledger stops here with one clear line: the app never
-    // runs against settings it could not read.
-    let runtime = Config::load(&paths.config_file).and_then(|config| {
-        tauri::async_runtime::block_on(Runtime::start(config, &paths.db_file, &paths.data_dir))
-    });
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cashier: {e}");
-            std::process::exit(1);
-        }
-    };
+    // A broken config or ledger does not start the core, and nothing is
+    // written; the window opens on a screen that says what is wrong and can
+    // try again once it is fixed (state::StartupProblem).
+    let state = AppState::start(Paths::from_env());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState::new(paths, runtime))
+        .manage(state)
         .setup(|app| {
             let handle = app.handle();
-            background::forward_engine_events(handle);
             background::reconcile_periodically(handle);
-            background::start_serial_scanner(handle);
+            background::core_started(handle);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::status::app_status,
+            commands::status::startup_problem,
+            commands::status::startup_retry,
             commands::shift::staff_list,
             commands::shift::staff_add,
             commands::shift::shift_open,

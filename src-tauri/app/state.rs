@@ -1,5 +1,6 @@
 //! The app's state: the running core (live or demo, swapped when settings
-//! change), the wait the cashier may stop, and the serial scanner.
+//! change) or why it could not start, the wait the cashier may stop, and the
+//! serial scanner.
 
 use cashier_core::config::{default_paths, Config};
 use cashier_core::engine::{Engine, StopSignal};
@@ -45,9 +46,46 @@ pub struct ScannerStatus {
     pub error: Option<String>,
 }
 
+/// Why the core is not running: the config or the ledger could not be used.
+/// The window shows this and can try again once someone fixed it; a counter
+/// PC started from a launcher has no terminal where a message would be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct StartupProblem {
+    pub kind: &'static str,
+    pub message: String,
+    pub config_file: String,
+    pub db_file: String,
+}
+
+impl StartupProblem {
+    fn new(error: &CashierError, paths: &Paths) -> StartupProblem {
+        StartupProblem {
+            kind: error.kind(),
+            message: error.to_string(),
+            config_file: paths.config_file.display().to_string(),
+            db_file: paths.db_file.display().to_string(),
+        }
+    }
+
+    /// What a command gets while the core is not running.
+    fn error(&self) -> CashierError {
+        let message = format!("Cashier could not start: {}", self.message);
+        match self.kind {
+            "storage" => CashierError::Storage(message),
+            _ => CashierError::Config(message),
+        }
+    }
+}
+
+enum Core {
+    Running(Arc<Runtime>),
+    NotStarted(StartupProblem),
+}
+
 pub struct AppState {
     pub paths: Paths,
-    runtime: RwLock<Arc<Runtime>>,
+    core: RwLock<Core>,
+    starting: tokio::sync::Mutex<()>,
     waiting: Mutex<Option<StopSignal>>,
     pub scanner: Mutex<Option<SerialScanner>>,
     pub scanner_status: Mutex<ScannerStatus>,
@@ -58,34 +96,76 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    pub fn new(paths: Paths, runtime: Runtime) -> AppState {
+    /// Reads the config and opens the ledger; a failure is kept for the
+    /// window to show, and nothing is written.
+    pub fn start(paths: Paths) -> AppState {
+        let core = match tauri::async_runtime::block_on(start_core(&paths)) {
+            Ok(rt) => Core::Running(Arc::new(rt)),
+            Err(e) => {
+                eprintln!("cashier: {e}");
+                Core::NotStarted(StartupProblem::new(&e, &paths))
+            }
+        };
         AppState {
             paths,
-            runtime: RwLock::new(Arc::new(runtime)),
+            core: RwLock::new(core),
+            starting: tokio::sync::Mutex::new(()),
             waiting: Mutex::new(None),
             scanner: Mutex::new(None),
             scanner_status: Mutex::new(ScannerStatus::default()),
         }
     }
 
-    pub fn runtime(&self) -> Arc<Runtime> {
-        self.runtime
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    pub fn runtime(&self) -> Result<Arc<Runtime>, CashierError> {
+        match &*self.core.read().unwrap_or_else(|p| p.into_inner()) {
+            Core::Running(rt) => Ok(rt.clone()),
+            Core::NotStarted(problem) => Err(problem.error()),
+        }
     }
 
-    pub fn engine(&self) -> Arc<Engine> {
-        self.runtime().engine.clone()
+    pub fn engine(&self) -> Result<Arc<Engine>, CashierError> {
+        Ok(self.runtime()?.engine.clone())
     }
 
-    pub fn config(&self) -> Config {
-        self.runtime().config.clone()
+    pub fn config(&self) -> Result<Config, CashierError> {
+        Ok(self.runtime()?.config.clone())
+    }
+
+    /// Why the core is not running, if it is not.
+    pub fn startup_problem(&self) -> Option<StartupProblem> {
+        match &*self.core.read().unwrap_or_else(|p| p.into_inner()) {
+            Core::Running(_) => None,
+            Core::NotStarted(problem) => Some(problem.clone()),
+        }
+    }
+
+    /// Tries again to start a core that could not start (the config or the
+    /// ledger was fixed meanwhile). Returns the new core, or None when one
+    /// was already running.
+    pub async fn retry_start(&self) -> Result<Option<Arc<Runtime>>, CashierError> {
+        // One attempt at a time: two would each start a demo sandbox.
+        let _one_at_a_time = self.starting.lock().await;
+        if self.startup_problem().is_none() {
+            return Ok(None);
+        }
+        let started = start_core(&self.paths).await;
+        let mut slot = self.core.write().unwrap_or_else(|p| p.into_inner());
+        match started {
+            Ok(rt) => {
+                let rt = Arc::new(rt);
+                *slot = Core::Running(rt.clone());
+                Ok(Some(rt))
+            }
+            Err(e) => {
+                *slot = Core::NotStarted(StartupProblem::new(&e, &self.paths));
+                Err(e)
+            }
+        }
     }
 
     /// Starts the core again with a new config (live ↔ demo, new keys).
     pub async fn restart(&self, config: Config) -> Result<Arc<Runtime>, CashierError> {
-        let running_demo = self.runtime().demo.clone();
+        let running_demo = self.runtime()?.demo.clone();
         let fresh = Arc::new(
             Runtime::start_reusing(
                 config,
@@ -95,20 +175,21 @@ impl AppState {
             )
             .await?,
         );
-        *self.runtime.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        *self.core.write().unwrap_or_else(|p| p.into_inner()) = Core::Running(fresh.clone());
         Ok(fresh)
     }
 
     /// Keeps the running core but records a new config (language, sounds,
     /// scanner): nothing about payments changed.
-    pub fn restart_config_only(&self, config: Config) {
-        let mut slot = self.runtime.write().unwrap_or_else(|p| p.into_inner());
+    pub fn restart_config_only(&self, config: Config) -> Result<(), CashierError> {
+        let running = self.runtime()?;
         let fresh = Runtime {
-            engine: slot.engine.clone(),
-            demo: slot.demo.clone(),
+            engine: running.engine.clone(),
+            demo: running.demo.clone(),
             config,
         };
-        *slot = Arc::new(fresh);
+        *self.core.write().unwrap_or_else(|p| p.into_inner()) = Core::Running(Arc::new(fresh));
+        Ok(())
     }
 
     /// A new wait the cashier can stop; only one at a time at a counter.
@@ -140,4 +221,10 @@ impl AppState {
         let old = std::mem::replace(&mut *lock(&self.scanner), scanner);
         drop(old);
     }
+}
+
+/// The config file read and the core started on it, live or demo.
+async fn start_core(paths: &Paths) -> Result<Runtime, CashierError> {
+    let config = Config::load(&paths.config_file)?;
+    Runtime::start(config, &paths.db_file, &paths.data_dir).await
 }

@@ -47,6 +47,11 @@ pub struct Options {
     /// A private-key fixture other than the agent's own (e.g. one HipoPay does not know).
     pub key_fixture: Option<&'static str>,
     pub sim: Option<SimConfig>,
+    /// Turns the working config's text into a broken one before launch;
+    /// `App::restore_config` writes the working one back.
+    pub break_config: Option<fn(&str) -> String>,
+    /// Bytes that stand in for the ledger file before launch.
+    pub ledger_bytes: Option<Vec<u8>>,
 }
 
 pub struct App {
@@ -55,6 +60,9 @@ pub struct App {
     /// Holds the config, ledger and exports for as long as the app runs.
     _workdir: tempfile::TempDir,
     pub export_dir: PathBuf,
+    pub config_file: PathBuf,
+    pub db_file: PathBuf,
+    good_config: String,
     driver: Child,
 }
 
@@ -83,20 +91,25 @@ impl App {
             .serial_port
             .map(|p| format!("serial_port = \"{p}\"\n"))
             .unwrap_or_default();
-        std::fs::write(
-            &config,
-            format!(
+        let good_config = format!(
                 "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
                  [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\n",
                 sim.base_url(),
                 fixture(options.key_fixture.unwrap_or("agent_private_pkcs1.pem")).display(),
                 options.language.unwrap_or("en"),
-            ),
-        )
-        .expect("config");
+        );
+        let config_text = match options.break_config {
+            Some(damage) => damage(&good_config),
+            None => good_config.clone(),
+        };
+        std::fs::write(&config, config_text).expect("config");
+        let db_file = dir.path().join("ledger.sqlite3");
+        if let Some(bytes) = &options.ledger_bytes {
+            std::fs::write(&db_file, bytes).expect("ledger bytes");
+        }
         let env = [
             ("CASHIER_CONFIG", config.clone()),
-            ("CASHIER_DB", dir.path().join("ledger.sqlite3")),
+            ("CASHIER_DB", db_file.clone()),
             ("CASHIER_EXPORT_DIR", export_dir.clone()),
         ];
         // Starting a session can fail when parallel tests race for ports or
@@ -117,10 +130,18 @@ impl App {
             sim,
             _workdir: dir,
             export_dir,
+            config_file: config,
+            db_file,
+            good_config,
             driver,
         };
         app.wait_visible("body").await;
         app
+    }
+
+    /// Writes the working config back (after `Options::break_config`).
+    pub fn restore_config(&self) {
+        std::fs::write(&self.config_file, &self.good_config).expect("config");
     }
 
     pub async fn close(mut self) {

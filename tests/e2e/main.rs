@@ -398,3 +398,85 @@ async fn screenshots_in_english() {
 async fn screenshots_in_traditional_chinese() {
     screenshots("zh-Hant").await;
 }
+
+/// The key file the config names is gone (a USB stick left at home): the
+/// window says so, names the files, takes no payment, and starts properly
+/// once the config is right again, without restarting the app.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_config_is_explained_and_the_app_starts_once_it_is_fixed() {
+    let app = App::launch(Options {
+        break_config: Some(|good| {
+            good.replace(
+                "agent_private_pkcs1.pem",
+                "agent_private_on_the_usb_stick.pem",
+            )
+        }),
+        ..Options::default()
+    })
+    .await;
+    app.wait_visible("#screen-startup").await;
+    let message = app.text("#startup-message").await;
+    assert!(
+        message.contains("agent_private_on_the_usb_stick.pem"),
+        "names the missing key file: {message}"
+    );
+    assert!(!message.contains("BEGIN"), "no key material: {message}");
+    assert_eq!(
+        app.text("#startup-config-file").await,
+        app.config_file.display().to_string()
+    );
+    let nav = app.client.find(Locator::Css(".nav")).await.unwrap();
+    assert!(
+        !nav.is_displayed().await.unwrap(),
+        "no way around the problem"
+    );
+    app.screenshot("en", "15-cannot-start").await;
+
+    // Still broken: it says so and stays put.
+    app.click("#btn-startup-retry").await;
+    app.wait_visible("#startup-error span").await;
+    app.wait_visible("#screen-startup").await;
+
+    app.restore_config();
+    app.click("#btn-startup-retry").await;
+    app.first_run_and_open_shift().await;
+    app.keypad("7.50").await;
+    app.wait_visible("#scan-ready").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    assert_eq!(app.only_sim_order().amount_minor, 750);
+    app.close().await;
+}
+
+/// A ledger that is not a database: the window says the order database
+/// could not be opened, and the file is left exactly as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_ledger_is_explained_and_left_alone() {
+    let damaged: Vec<u8> = (0..64 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let app = App::launch(Options {
+        ledger_bytes: Some(damaged.clone()),
+        ..Options::default()
+    })
+    .await;
+    app.wait_visible("#screen-startup").await;
+    let what = app.text("#startup-what").await;
+    assert!(what.contains("order database"), "{what}");
+    assert_eq!(
+        app.text("#startup-db-file").await,
+        app.db_file.display().to_string()
+    );
+    app.click("#btn-startup-retry").await;
+    app.wait_visible("#startup-error span").await;
+    // The scanner is ignored here: nothing reaches HipoPay.
+    app.scanner_burst("134567890123456789").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(app.sim.orders().is_empty());
+    assert_eq!(
+        std::fs::read(&app.db_file).unwrap(),
+        damaged,
+        "the ledger file is untouched"
+    );
+    app.close().await;
+}

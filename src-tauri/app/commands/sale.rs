@@ -26,7 +26,7 @@ pub async fn pay_scan(
         wait: None,
     };
     let stop = state.begin_wait();
-    let result = state.engine().pay_scan(&req, &stop).await;
+    let result = state.engine()?.pay_scan(&req, &stop).await;
     state.end_wait();
     result
 }
@@ -45,7 +45,7 @@ pub async fn qr_create(
     note: Option<String>,
 ) -> Result<QrDisplay> {
     let wallet = wallet.parse::<Wallet>().map_err(CashierError::Input)?;
-    let engine = state.engine();
+    let engine = state.engine()?;
     let order = engine
         .create_qr(&QrRequest {
             wallet,
@@ -63,7 +63,7 @@ pub async fn qr_wait(
     order_id: i64,
     secs: Option<u64>,
 ) -> Result<Order> {
-    let engine = state.engine();
+    let engine = state.engine()?;
     let wait = secs
         .map(Duration::from_secs)
         .unwrap_or(engine.settings().qr_lifetime);
@@ -100,7 +100,7 @@ pub fn orders_list(
         limit: Some(500),
         ..OrderFilter::default()
     };
-    Ok(state.engine().ledger().list_orders(&filter)?)
+    Ok(state.engine()?.ledger().list_orders(&filter)?)
 }
 
 #[derive(Serialize)]
@@ -111,7 +111,7 @@ pub struct OrderDetail {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn order_detail(state: State<'_, AppState>, order_id: i64) -> Result<OrderDetail> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     Ok(OrderDetail {
         order: ledger.order(order_id)?,
         refunds: ledger.refunds_for_order(order_id)?,
@@ -120,7 +120,7 @@ pub fn order_detail(state: State<'_, AppState>, order_id: i64) -> Result<OrderDe
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn order_check(state: State<'_, AppState>, order_id: i64) -> Result<Order> {
-    state.engine().refresh_order(&order_id.to_string()).await
+    state.engine()?.refresh_order(&order_id.to_string()).await
 }
 
 #[derive(Serialize)]
@@ -131,7 +131,7 @@ pub struct Attention {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn attention_list(state: State<'_, AppState>) -> Result<Attention> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     Ok(Attention {
         orders: ledger.orders_needing_attention()?,
         refunds: ledger.pending_refunds()?,
@@ -140,7 +140,7 @@ pub fn attention_list(state: State<'_, AppState>) -> Result<Attention> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn reconcile_now(state: State<'_, AppState>) -> Result<ReconcileReport> {
-    state.engine().reconcile().await
+    state.engine()?.reconcile().await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -149,7 +149,7 @@ pub fn review_clear(
     order_id: i64,
     manager_pin: String,
 ) -> Result<Order> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     let manager = ledger.verify_manager_pin(&manager_pin, &format!("review order #{order_id}"))?;
     Ok(ledger.clear_review(order_id, manager.id)?)
 }
@@ -168,13 +168,13 @@ pub async fn refund(
         reason,
         manager_pin,
     };
-    state.engine().refund(&req).await
+    state.engine()?.refund(&req).await
 }
 
 /// Demo mode only: the simulated customer pays a shown QR code.
 #[tauri::command(rename_all = "snake_case")]
 pub fn demo_customer_pays(state: State<'_, AppState>, order_id: i64) -> Result<()> {
-    let rt = state.runtime();
+    let rt = state.runtime()?;
     let demo = rt
         .demo
         .as_ref()

@@ -52,8 +52,8 @@ fn view(config: &Config) -> SettingsView {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn settings_get(state: State<'_, AppState>) -> SettingsView {
-    view(&state.config())
+pub fn settings_get(state: State<'_, AppState>) -> Result<SettingsView> {
+    Ok(view(&state.config()?))
 }
 
 fn apply(current: &Config, new: &SettingsView) -> Result<Config> {
@@ -98,7 +98,7 @@ pub async fn settings_save(
     settings: SettingsView,
     manager_pin: Option<String>,
 ) -> Result<SettingsView> {
-    let current = state.config();
+    let current = state.config()?;
     let next = apply(&current, &settings)?;
     let only_ui = Config {
         ui: current.ui.clone(),
@@ -109,7 +109,7 @@ pub async fn settings_save(
             CashierError::Auth("a manager's PIN is needed to change these settings".into())
         })?;
         state
-            .engine()
+            .engine()?
             .ledger()
             .verify_manager_pin(&pin, "change settings")?;
     }
@@ -118,7 +118,7 @@ pub async fn settings_save(
         state.restart(next.clone()).await?;
         crate::background::forward_engine_events(&app);
     } else {
-        state.restart_config_only(next.clone());
+        state.restart_config_only(next.clone())?;
     }
     next.save(&state.paths.config_file)?;
     if next.scanner != current.scanner {
@@ -142,7 +142,7 @@ pub async fn key_import(
     manager_pin: String,
 ) -> Result<Option<KeyImported>> {
     state
-        .engine()
+        .engine()?
         .ledger()
         .verify_manager_pin(&manager_pin, "import key")?;
     let dialog = app
@@ -177,7 +177,7 @@ pub struct ConnectionTest {
 /// A signed call (`/rate`) with the saved settings, its failure explained.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn test_connection(state: State<'_, AppState>) -> Result<ConnectionTest> {
-    let engine = state.engine();
+    let engine = state.engine()?;
     let currency = engine.settings().currency;
     Ok(match engine.exchange_rate(Wallet::Wechat, currency).await {
         Ok(rate) => ConnectionTest {

@@ -10,7 +10,7 @@ use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn staff_list(state: State<'_, AppState>) -> Result<Vec<Staff>> {
-    Ok(state.engine().ledger().list_staff()?)
+    Ok(state.engine()?.ledger().list_staff()?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -22,7 +22,7 @@ pub fn staff_add(
     manager_pin: Option<String>,
 ) -> Result<Staff> {
     let role: Role = role.parse().map_err(CashierError::Input)?;
-    Ok(state.engine().ledger().add_staff_with_approval(
+    Ok(state.engine()?.ledger().add_staff_with_approval(
         &name,
         role,
         &pin,
@@ -32,20 +32,20 @@ pub fn staff_add(
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_open(state: State<'_, AppState>, staff: String, pin: String) -> Result<Shift> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     let person = ledger.verify_staff_pin(&staff, &pin)?;
     Ok(ledger.open_shift(person.id)?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_close(state: State<'_, AppState>, pin: String) -> Result<ShiftReport> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     let closed = ledger.close_shift_with_pin(&pin)?;
     Ok(ledger.shift_report(&closed)?)
 }
 
 fn shift_or_latest(state: &AppState, shift_id: Option<i64>) -> Result<Shift> {
-    let ledger = state.engine().ledger().clone();
+    let ledger = state.engine()?.ledger().clone();
     Ok(match shift_id {
         Some(id) => ledger.shift(id)?,
         None => match ledger.current_shift()? {
@@ -58,7 +58,7 @@ fn shift_or_latest(state: &AppState, shift_id: Option<i64>) -> Result<Shift> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_report(state: State<'_, AppState>, shift_id: Option<i64>) -> Result<ShiftReport> {
     let shift = shift_or_latest(&state, shift_id)?;
-    Ok(state.engine().ledger().shift_report(&shift)?)
+    Ok(state.engine()?.ledger().shift_report(&shift)?)
 }
 
 #[derive(Serialize)]
@@ -94,7 +94,7 @@ pub async fn shift_export_csv(
     let Some(path) = path else { return Ok(None) };
     let mut bytes = Vec::new();
     let rows = state
-        .engine()
+        .engine()?
         .ledger()
         .export_shift_csv(&shift, &mut bytes)?;
     cashier_core::export::write_file(&path, &bytes)?;

@@ -1,11 +1,12 @@
-//! What the header and first-run screens need to know.
+//! What the header and first-run screens need to know, and the start-up
+//! problem screen's two commands.
 
 use super::Result;
-use crate::state::AppState;
+use crate::state::{AppState, StartupProblem};
 use cashier_core::ledger::Shift;
 use cashier_core::money::Currency;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 #[derive(Serialize)]
 pub struct ScannerView {
@@ -32,7 +33,7 @@ pub struct AppStatus {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
-    let rt = state.runtime();
+    let rt = state.runtime()?;
     let ledger = rt.engine.ledger();
     let config = &rt.config;
     let serial = state.scanner_status();
@@ -54,4 +55,20 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
             wedge_min_length: config.scanner.wedge_min_length,
         },
     })
+}
+
+/// Why the core could not start (null when it is running).
+#[tauri::command(rename_all = "snake_case")]
+pub fn startup_problem(state: State<'_, AppState>) -> Option<StartupProblem> {
+    state.startup_problem()
+}
+
+/// Reads the config and opens the ledger again, after someone fixed them.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn startup_retry(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
+    if state.retry_start().await?.is_some() {
+        crate::background::core_started(&app);
+        tauri::async_runtime::spawn(async move { crate::background::reconcile_once(&app).await });
+    }
+    Ok(())
 }
