@@ -646,14 +646,16 @@ fn valid_config() -> impl Strategy<Value = Config> {
         "[A-Za-z0-9-]{1,20}",
         "[A-Z0-9]{1,20}",
         proptest::option::of("[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}"),
+        any::<bool>(),
     )
         .prop_map(
-            |(live, currency, timeout, poll, language, agent, merchant, ip)| {
+            |(live, currency, timeout, poll, language, agent, merchant, ip, customer_display)| {
                 let mut c = Config::default();
                 c.terminal.currency = currency;
                 c.terminal.poll_interval_ms = poll;
                 c.terminal.ip = ip;
                 c.ui.language = language.to_string();
+                c.ui.customer_display = customer_display;
                 if live {
                     c.hipopay = Some(cashier_core::config::HipoPayConfig {
                         base_url: "https://api.example.test/v1".into(),

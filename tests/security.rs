@@ -131,28 +131,70 @@ fn the_csp_forbids_inline_script_and_remote_origins() {
 }
 
 #[test]
-fn the_page_has_no_inline_script_handlers_or_styles() {
-    let html = read("ui/index.html");
-    let lower = html.to_lowercase();
-    for (i, _) in lower.match_indices("<script") {
-        let tag = &lower[i..i + lower[i..].find('>').unwrap()];
-        assert!(tag.contains("src="), "inline <script> in index.html: {tag}");
+fn the_pages_have_no_inline_script_handlers_or_styles() {
+    for page in ["ui/index.html", "ui/customer.html"] {
+        let lower = read(page).to_lowercase();
+        for (i, _) in lower.match_indices("<script") {
+            let tag = &lower[i..i + lower[i..].find('>').unwrap()];
+            assert!(tag.contains("src="), "inline <script> in {page}: {tag}");
+        }
+        assert!(
+            !lower.contains(" style="),
+            "inline style attribute in {page}"
+        );
+        let handler = lower.split(|c: char| c.is_whitespace()).any(|w| {
+            w.starts_with("on")
+                && w.contains("=\"")
+                && w.len() > 4
+                && w[2..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && w.split('=')
+                    .next()
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()))
+        });
+        assert!(!handler, "an on* handler attribute in {page}");
     }
-    assert!(
-        !lower.contains(" style="),
-        "inline style attribute in index.html"
+}
+
+/// The customer faces this window: it may ask what to show and listen for
+/// changes, and nothing else (no payment, refund, settings or file access).
+#[test]
+fn the_customer_display_window_can_only_ask_what_to_show() {
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("src-tauri/app/capabilities/customer.json")).unwrap();
+    assert_eq!(capability["windows"], serde_json::json!(["customer"]));
+    let permissions: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        permissions,
+        BTreeSet::from([
+            "core:event:allow-listen",
+            "core:event:allow-unlisten",
+            "allow-customer-view"
+        ])
     );
-    let handler = lower.split(|c: char| c.is_whitespace()).any(|w| {
-        w.starts_with("on")
-            && w.contains("=\"")
-            && w.len() > 4
-            && w[2..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-            && w.split('=')
-                .next()
-                .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()))
-    });
-    assert!(!handler, "an on* handler attribute in index.html");
+    // No other capability file reaches that window.
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/app/capabilities"))
+            .unwrap()
+    {
+        let path = entry.unwrap().path();
+        if path.ends_with("customer.json") {
+            continue;
+        }
+        let other: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let windows = other["windows"].as_array().unwrap();
+        assert!(
+            windows.iter().all(|w| w != "customer" && w != "*"),
+            "{} grants to the customer window",
+            path.display()
+        );
+    }
 }

@@ -81,4 +81,9 @@ export const settingsSave = ({ settings, manager_pin }) =>
 export const keyImport = ({ manager_pin }) => call('key_import', { manager_pin });
 export const testConnection = () => call('test_connection', {});
 export const serialPorts = () => call('serial_ports', {});
+/** The customer display: what it shows now ({language, view}). */
+export const customerView = () => call('customer_view', {});
+/** The amount on the sale screen, for the customer to check ('' when none). */
+export const customerShowAmount = ({ amount, currency }) =>
+  call('customer_show_amount', { amount: amount ?? '', currency: opt(currency) });
 export const demoCustomerPays = ({ order_id }) => call('demo_customer_pays', { order_id });

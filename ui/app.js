@@ -51,6 +51,7 @@ const ctx = {
   },
   setLanguage: changeLanguage,
   setSounds: changeSounds,
+  setCustomerDisplay: (on) => persistComfort({ customer_display: Boolean(on) }),
   active: () => current,
   /** Clears the sale screen (after PAID or PENDING: never charge that amount twice by accident). */
   clearSale: () => sale.reset(),
@@ -172,7 +173,7 @@ function applyLanguage(lang) {
   for (const s of Object.values(screens)) s.onLanguage?.();
 }
 
-/** Language and sounds are personal comfort: saved without a manager PIN. */
+/** Language, sounds and the customer display: saved without a manager PIN. */
 async function persistComfort(patch) {
   try {
     const s = await api.settingsGet();

@@ -260,7 +260,20 @@ const en = {
   'settings.currency': 'Default currency',
   'settings.language': 'Language',
   'settings.sounds': 'Sounds',
-  'settings.instant': 'Language and sounds change at once and need no PIN.',
+  'settings.instant': 'Language, sounds and the customer display change at once and need no PIN.',
+  'settings.customerDisplay': 'Customer display (a second window, on a second screen if there is one)',
+  'customer.title': 'Cashier: customer display',
+  'customer.welcome': 'Welcome',
+  'customer.accepted': 'WeChat Pay and Alipay accepted',
+  'customer.total': 'Amount to pay',
+  'customer.showCode': 'Please show your WeChat Pay or Alipay payment code',
+  'customer.preparing': 'Preparing your QR code…',
+  'customer.scanWith': 'Scan with {wallet} to pay',
+  'customer.confirming': 'Please confirm the payment on your phone',
+  'customer.paid': 'Paid. Thank you!',
+  'customer.notPaid': 'Payment not completed',
+  'customer.askCashier': 'Please ask the cashier.',
+  'customer.checking': 'Checking your payment. Please do not pay again.',
   'settings.scanner': 'Scanner',
   'settings.gap': 'Keyboard scanner: max gap between keys (ms)',
   'settings.minLength': 'Keyboard scanner: min code length',
@@ -560,7 +573,20 @@ const zhHant = {
   'settings.currency': '預設貨幣',
   'settings.language': '語言',
   'settings.sounds': '聲音',
-  'settings.instant': '語言和聲音會即時生效，不需要 PIN。',
+  'settings.instant': '語言、聲音和顧客顯示屏會即時生效，不需要 PIN。',
+  'settings.customerDisplay': '顧客顯示屏（另一個視窗；如有第二個螢幕則顯示在其上）',
+  'customer.title': 'Cashier：顧客顯示屏',
+  'customer.welcome': '歡迎光臨',
+  'customer.accepted': '本店接受微信支付及支付寶',
+  'customer.total': '應付金額',
+  'customer.showCode': '請出示微信支付或支付寶付款碼',
+  'customer.preparing': '正在產生二維碼…',
+  'customer.scanWith': '請用{wallet}掃碼付款',
+  'customer.confirming': '請在手機上確認付款',
+  'customer.paid': '付款成功，謝謝！',
+  'customer.notPaid': '付款未完成',
+  'customer.askCashier': '請向收銀員查詢。',
+  'customer.checking': '正在確認付款，請勿重複付款。',
   'settings.scanner': '掃描器',
   'settings.gap': '鍵盤掃描器：按鍵最大間隔（毫秒）',
   'settings.minLength': '鍵盤掃描器：最短碼長',
@@ -860,7 +886,20 @@ const zhHans = {
   'settings.currency': '默认币种',
   'settings.language': '语言',
   'settings.sounds': '声音',
-  'settings.instant': '语言和声音会立即生效，不需要 PIN。',
+  'settings.instant': '语言、声音和顾客显示屏会立即生效，不需要 PIN。',
+  'settings.customerDisplay': '顾客显示屏（另一个窗口；如有第二块屏幕则显示在其上）',
+  'customer.title': 'Cashier：顾客显示屏',
+  'customer.welcome': '欢迎光临',
+  'customer.accepted': '本店支持微信支付和支付宝',
+  'customer.total': '应付金额',
+  'customer.showCode': '请出示微信支付或支付宝付款码',
+  'customer.preparing': '正在生成二维码…',
+  'customer.scanWith': '请用{wallet}扫码付款',
+  'customer.confirming': '请在手机上确认付款',
+  'customer.paid': '付款成功，谢谢！',
+  'customer.notPaid': '付款未完成',
+  'customer.askCashier': '请向收银员咨询。',
+  'customer.checking': '正在确认付款，请勿重复付款。',
   'settings.scanner': '扫码枪',
   'settings.gap': '键盘扫码枪：按键最大间隔（毫秒）',
   'settings.minLength': '键盘扫码枪：最短码长',
@@ -927,7 +966,12 @@ export function onLanguageChange(cb) { listeners.add(cb); return () => listeners
 
 /** t('result.orderNo', {no: 'C123'}) */
 export function t(key, vars) {
-  let s = DICTIONARIES[lang][key] ?? en[key] ?? key;
+  return translate(lang, key, vars);
+}
+
+/** Like t, in a given language (the customer display says things in two). */
+export function translate(language, key, vars) {
+  let s = DICTIONARIES[normalizeLanguage(language)][key] ?? en[key] ?? key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
   return s;
 }

@@ -17,6 +17,7 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 pub fn core_started(app: &AppHandle) {
     forward_engine_events(app);
     start_serial_scanner(app);
+    crate::display::sync_window(app);
 }
 
 /// Forwards every order and refund change of the current engine to the UI.
@@ -32,12 +33,7 @@ pub fn forward_engine_events(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(EngineEvent::Order(order)) => {
-                    let _ = app.emit("order-changed", order);
-                }
-                Ok(EngineEvent::Refund(refund)) => {
-                    let _ = app.emit("refund-changed", refund);
-                }
+                Ok(event) => forward(&app, event),
                 // A slow UI missed some: it refreshes from the next one.
                 Err(RecvError::Lagged(_)) => continue,
                 // The engine was replaced (settings changed).
@@ -48,6 +44,27 @@ pub fn forward_engine_events(app: &AppHandle) {
 }
 
 /// Reconciles at start-up and every minute, whenever a core is running.
+/// One engine event to the counter window, and to the customer display when
+/// it concerns the payment on its screen.
+fn forward(app: &AppHandle, event: EngineEvent) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    match event {
+        EngineEvent::Started(order) => {
+            crate::display::send(app, state.customer.payment_started(&order));
+            let _ = app.emit("order-changed", order);
+        }
+        EngineEvent::Order(order) => {
+            crate::display::send(app, state.customer.order_changed(&order));
+            let _ = app.emit("order-changed", order);
+        }
+        EngineEvent::Refund(refund) => {
+            let _ = app.emit("refund-changed", refund);
+        }
+    }
+}
+
 pub fn reconcile_periodically(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {

@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "test_connection",
     "serial_ports",
     "demo_customer_pays",
+    "customer_view",
+    "customer_show_amount",
 ];
 
 fn main() {

@@ -6,9 +6,11 @@
 
 mod background;
 mod commands;
+mod display;
 mod state;
 
 use state::{AppState, Paths};
+use tauri::Manager;
 
 fn main() {
     // Idle memory (PRODUCT.md: within 40 MB of an empty Tauri window): with
@@ -29,6 +31,13 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        // The customer display never outlives the counter window: closing
+        // the counter closes the app.
+        .on_window_event(|window, event| {
+            if window.label() == "main" && matches!(event, tauri::WindowEvent::Destroyed) {
+                display::close_window(window.app_handle());
+            }
+        })
         .setup(|app| {
             let handle = app.handle();
             background::reconcile_periodically(handle);
@@ -62,6 +71,8 @@ fn main() {
             commands::settings::test_connection,
             commands::settings::serial_ports,
             commands::sale::demo_customer_pays,
+            commands::display::customer_view,
+            commands::display::customer_show_amount,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -3,6 +3,7 @@
 //! serial scanner.
 
 use cashier_core::config::{default_paths, Config};
+use cashier_core::customer_display::CustomerDisplay;
 use cashier_core::engine::{Engine, StopSignal};
 use cashier_core::runtime::Runtime;
 use cashier_core::scanner::SerialScanner;
@@ -89,6 +90,8 @@ pub struct AppState {
     waiting: Mutex<Option<StopSignal>>,
     pub scanner: Mutex<Option<SerialScanner>>,
     pub scanner_status: Mutex<ScannerStatus>,
+    /// What the customer display shows (kept across core restarts).
+    pub customer: CustomerDisplay,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -113,6 +116,7 @@ impl AppState {
             waiting: Mutex::new(None),
             scanner: Mutex::new(None),
             scanner_status: Mutex::new(ScannerStatus::default()),
+            customer: CustomerDisplay::new(),
         }
     }
 

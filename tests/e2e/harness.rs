@@ -1,10 +1,11 @@
 //! Drives the real `cashier` binary in its real webview (WebKitGTK through
 //! tauri-driver and WebKitWebDriver), against the HipoPay sandbox on
-//! loopback, with a real SQLite file. Needs an X display (xvfb-run).
+//! loopback, with a real SQLite file, each app on its own Xvfb server.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hipopay_sim::{SimConfig, SimHandle};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,6 +53,57 @@ pub struct Options {
     pub break_config: Option<fn(&str) -> String>,
     /// Bytes that stand in for the ledger file before launch.
     pub ledger_bytes: Option<Vec<u8>>,
+    /// Opens the customer display window at start.
+    pub customer_display: bool,
+}
+
+/// A private X server for one app. Tests run side by side, and windows on a
+/// shared screen with no window manager would cover one another: WebKit does
+/// not paint a covered view, so a screenshot of it waits for a paint that
+/// may never come. Killing it also ends an app a failed test left behind.
+pub struct XServer {
+    child: Child,
+    pub display: String,
+}
+
+impl XServer {
+    pub fn start() -> XServer {
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (scripts/install-deps installs it)");
+        // With -displayfd the server prints its display number once it is ready.
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("Xvfb's stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("Xvfb's display number");
+        assert!(
+            line.trim().parse::<u32>().is_ok(),
+            "Xvfb did not start: {line:?}"
+        );
+        XServer {
+            child,
+            display: format!(":{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for XServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 pub struct App {
@@ -64,6 +116,8 @@ pub struct App {
     pub db_file: PathBuf,
     good_config: String,
     driver: Child,
+    /// Last to go: the app and its driver first.
+    _x: XServer,
 }
 
 pub fn sim_config() -> SimConfig {
@@ -93,10 +147,11 @@ impl App {
             .unwrap_or_default();
         let good_config = format!(
                 "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
-                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\n",
+                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\ncustomer_display = {}\n",
                 sim.base_url(),
                 fixture(options.key_fixture.unwrap_or("agent_private_pkcs1.pem")).display(),
                 options.language.unwrap_or("en"),
+                options.customer_display,
         );
         let config_text = match options.break_config {
             Some(damage) => damage(&good_config),
@@ -107,7 +162,9 @@ impl App {
         if let Some(bytes) = &options.ledger_bytes {
             std::fs::write(&db_file, bytes).expect("ledger bytes");
         }
+        let x = XServer::start();
         let env = [
+            ("DISPLAY", PathBuf::from(&x.display)),
             ("CASHIER_CONFIG", config.clone()),
             ("CASHIER_DB", db_file.clone()),
             ("CASHIER_EXPORT_DIR", export_dir.clone()),
@@ -134,6 +191,7 @@ impl App {
             db_file,
             good_config,
             driver,
+            _x: x,
         };
         app.wait_visible("body").await;
         app
@@ -190,6 +248,32 @@ impl App {
         }
     }
 
+    /// What the window shows, as a PNG. WebKitGTK, with accelerated
+    /// compositing off as the app runs it, answers a screenshot only after
+    /// its next paint, and a page standing still never paints again (a
+    /// screen without a caret, countdown or animation): a one-pixel, all but
+    /// transparent dot keeps paints coming while the picture is taken.
+    pub async fn capture(&self) -> Result<Vec<u8>, fantoccini::error::CmdError> {
+        const NUDGE: &str = "if (!window.__e2ePaint) {
+               const dot = document.createElement('div');
+               Object.assign(dot.style, { position: 'fixed', left: '0', top: '0', width: '1px',
+                 height: '1px', pointerEvents: 'none', zIndex: '2147483647' });
+               document.documentElement.appendChild(dot);
+               let on = false;
+               const timer = setInterval(() => {
+                 on = !on;
+                 dot.style.background = on ? 'rgba(0, 0, 0, 0.004)' : 'rgba(0, 0, 0, 0)';
+               }, 40);
+               window.__e2ePaint = { dot, timer };
+             }";
+        const STOP: &str = "const p = window.__e2ePaint;
+             if (p) { clearInterval(p.timer); p.dot.remove(); delete window.__e2ePaint; }";
+        let _ = self.client.execute(NUDGE, vec![]).await;
+        let png = self.client.screenshot().await;
+        let _ = self.client.execute(STOP, vec![]).await;
+        png
+    }
+
     /// Saves what the window showed when a wait failed, and says where.
     async fn failure_screenshot(&self, what: &str) -> String {
         let name: String = what
@@ -198,7 +282,7 @@ impl App {
             .collect();
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures");
         let path = dir.join(format!("{name}-{}.png", std::process::id()));
-        let saved = match self.client.screenshot().await {
+        let saved = match self.capture().await {
             Ok(png) => std::fs::create_dir_all(&dir)
                 .and_then(|_| std::fs::write(&path, png))
                 .is_ok(),
@@ -309,7 +393,7 @@ impl App {
     pub async fn screenshot(&self, lang: &str, name: &str) {
         // Let the screen finish switching and painting.
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let png = self.client.screenshot().await.expect("screenshot");
+        let png = self.capture().await.expect("screenshot");
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("docs/screenshots")
             .join(lang);
@@ -346,6 +430,36 @@ impl App {
             shown.contains(amount),
             "the amount display shows {shown:?}, not {amount}"
         );
+    }
+
+    /// Makes the window whose title contains `title` (exactly `title` when
+    /// several do) the one the next commands drive.
+    pub async fn switch_to_window(&self, title: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut partial = None;
+            for handle in self.client.windows().await.unwrap_or_default() {
+                if self.client.switch_to_window(handle.clone()).await.is_err() {
+                    continue;
+                }
+                let shown = self.client.title().await.unwrap_or_default();
+                if shown == title {
+                    return;
+                }
+                if shown.contains(title) {
+                    partial = Some(handle);
+                }
+            }
+            if let Some(handle) = partial {
+                self.client
+                    .switch_to_window(handle)
+                    .await
+                    .expect("switch window");
+                return;
+            }
+            assert!(Instant::now() < deadline, "no window titled {title:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn nav(&self, screen: &str) {

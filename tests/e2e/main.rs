@@ -1,10 +1,11 @@
 //! End-to-end: the real Cashier app in its real webview, driven like a
-//! cashier would, against the HipoPay sandbox. Run under X (xvfb-run):
-//! `scripts/test` does. Screenshots land in docs/screenshots/{en,zh-Hant}.
+//! cashier would, against the HipoPay sandbox. Each app gets its own Xvfb
+//! server (`harness::XServer`). Screenshots land in docs/screenshots/{en,zh-Hant}.
 #![allow(clippy::unwrap_used)]
 
 mod harness;
 
+use base64::Engine as _;
 use fantoccini::Locator;
 use harness::{decode_qr, App, Options, MANAGER_PIN};
 use std::io::Write;
@@ -113,7 +114,7 @@ async fn qr_payment_paid_by_the_simulated_customer() {
     app.wait_visible("#qr-image").await;
     // Decode what the window shows and compare with what HipoPay issued.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let shown = decode_qr(&app.client.screenshot().await.unwrap());
+    let shown = decode_qr(&app.capture().await.unwrap());
     let order = app.only_sim_order();
     assert_eq!(Some(shown.as_str()), order.qr_payload.as_deref());
     assert!(app.text("#qr-amount").await.contains("20.00"));
@@ -478,5 +479,100 @@ async fn a_damaged_ledger_is_explained_and_left_alone() {
         damaged,
         "the ledger file is untouched"
     );
+    app.close().await;
+}
+
+/// The customer display shows the amount as it is typed, the QR code of the
+/// payment (the one HipoPay issued), then "paid".
+#[tokio::test(flavor = "multi_thread")]
+async fn the_customer_display_follows_the_sale() {
+    let app = App::launch(Options {
+        customer_display: true,
+        ..Options::default()
+    })
+    .await;
+    app.first_run_and_open_shift().await;
+    app.keypad("66").await;
+    app.switch_to_window("customer display").await;
+    app.wait_attr("#customer-screen", "data-state", "amount", 20)
+        .await;
+    assert_eq!(app.text("#cust-amount").await, "HKD 66.00");
+    assert!(
+        app.text("#cust-line2").await.contains("付款码"),
+        "and in 简体中文"
+    );
+
+    app.switch_to_window("Cashier").await;
+    app.click("#btn-qr-wechat").await;
+    app.wait_visible("#qr-image").await;
+    app.switch_to_window("customer display").await;
+    app.wait_attr("#customer-screen", "data-state", "qr", 20)
+        .await;
+    // The image the window shows decodes to the payload HipoPay issued.
+    // (Its pixels cannot be captured here: without a window manager the
+    // counter window covers it, and WebKit does not paint a hidden view.)
+    let src = app
+        .wait_visible("#cust-qr")
+        .await
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(src.strip_prefix("data:image/png;base64,").unwrap())
+        .unwrap();
+    let order = app.only_sim_order();
+    assert_eq!(Some(decode_qr(&png).as_str()), order.qr_payload.as_deref());
+    assert_eq!(app.text("#cust-wallet").await, "WeChat Pay");
+    assert!(app.text("#cust-amount").await.contains("66.00"));
+
+    app.sim.customer_pays(&order.merchant_order_no).unwrap();
+    app.wait_attr("#customer-screen", "data-state", "paid", 20)
+        .await;
+    assert!(app.text("#cust-line").await.contains("Paid"));
+    // The counter's keypad is cleared for the next sale; the customer still reads "paid".
+    app.switch_to_window("Cashier").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.switch_to_window("customer display").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.wait_visible("#customer-screen")
+            .await
+            .attr("data-state")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("paid")
+    );
+    app.close().await;
+}
+
+/// Settings turn the customer display on and off at once, without a PIN,
+/// and the choice is kept in the config file.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_customer_display_is_switched_on_and_off_in_settings() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    assert_eq!(app.client.windows().await.unwrap().len(), 1);
+    app.nav("settings").await;
+    app.click("#set-customer-display").await;
+    app.switch_to_window("customer display").await;
+    app.wait_attr("#customer-screen", "data-state", "welcome", 20)
+        .await;
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(config.contains("customer_display = true"), "{config}");
+
+    app.switch_to_window("Cashier").await;
+    app.click("#set-customer-display").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while app.client.windows().await.unwrap().len() != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the customer window stayed open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(config.contains("customer_display = false"), "{config}");
     app.close().await;
 }

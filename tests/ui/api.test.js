@@ -45,6 +45,11 @@ test('commands and argument names', async () => {
   await api.testConnection();
   await api.serialPorts();
   await api.demoCustomerPays({ order_id: 7 });
+  await api.startupProblem();
+  await api.startupRetry();
+  await api.customerView();
+  await api.customerShowAmount({ amount: '12.50', currency: 'HKD' });
+  await api.customerShowAmount({ amount: '', currency: '' });
   assert.deepEqual(calls, [
     ['app_status', {}],
     ['staff_add', { name: 'Mei', role: 'manager', pin: '1234', manager_pin: null }],
@@ -69,6 +74,11 @@ test('commands and argument names', async () => {
     ['test_connection', {}],
     ['serial_ports', {}],
     ['demo_customer_pays', { order_id: 7 }],
+    ['startup_problem', {}],
+    ['startup_retry', {}],
+    ['customer_view', {}],
+    ['customer_show_amount', { amount: '12.50', currency: 'HKD' }],
+    ['customer_show_amount', { amount: '', currency: null }],
   ]);
 });
 

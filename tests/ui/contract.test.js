@@ -9,6 +9,7 @@ import { DICTIONARIES } from '../../ui/i18n.js';
 
 const ui = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 const html = readFileSync(join(ui, 'index.html'), 'utf8');
+const customerHtml = readFileSync(join(ui, 'customer.html'), 'utf8');
 const jsFiles = [...readdirSync(ui).filter((f) => f.endsWith('.js')),
   ...readdirSync(join(ui, 'screens')).map((f) => `screens/${f}`)];
 const js = Object.fromEntries(jsFiles.map((f) => [f, readFileSync(join(ui, f), 'utf8')]));
@@ -27,12 +28,21 @@ const REQUIRED_IDS = [
   'refund-pin', 'btn-refund-submit', 'refund-error', 'refund-result',
   'screen-shift', 'shift-report', 'btn-shift-export', 'btn-shift-print', 'shift-close-pin', 'btn-shift-close', 'shift-summary',
   'screen-settings', 'btn-key-import', 'btn-test-connection', 'connection-result', 'settings-pin', 'btn-settings-save',
+  'set-customer-display',
+  'screen-startup', 'startup-what', 'startup-message', 'startup-config-file', 'startup-db-file', 'startup-error',
+  'btn-startup-retry',
 ];
+
+const CUSTOMER_IDS = ['customer-screen', 'cust-wallet', 'cust-label', 'cust-amount', 'cust-qr', 'cust-line', 'cust-line2', 'cust-note'];
 
 test('every contract id exists exactly once', () => {
   for (const id of REQUIRED_IDS) {
     const n = html.split(`id="${id}"`).length - 1;
     assert.equal(n, 1, `#${id} appears ${n} times`);
+  }
+  for (const id of CUSTOMER_IDS) {
+    const n = customerHtml.split(`id="${id}"`).length - 1;
+    assert.equal(n, 1, `customer.html #${id} appears ${n} times`);
   }
 });
 
@@ -58,17 +68,28 @@ test('language switch offers the three languages', () => {
 });
 
 test('strict CSP: no inline script, style or handlers; no remote URLs', () => {
-  assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), 'inline <script>');
-  assert.ok(!/\sstyle\s*=/i.test(html), 'style= attribute');
-  assert.ok(!/<style/i.test(html), '<style> block');
-  assert.ok(!/\son[a-z]+\s*=/i.test(html), 'on*= attribute');
+  for (const page of [html, customerHtml]) {
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(page), 'inline <script>');
+    assert.ok(!/\sstyle\s*=/i.test(page), 'style= attribute');
+    assert.ok(!/<style/i.test(page), '<style> block');
+    assert.ok(!/\son[a-z]+\s*=/i.test(page), 'on*= attribute');
+  }
   assert.ok(/<script type="module" src="app.js"><\/script>/.test(html));
-  for (const [f, src] of Object.entries({ 'index.html': html, ...js, 'styles.css': readFileSync(join(ui, 'styles.css'), 'utf8') })) {
+  assert.ok(/<script type="module" src="customer.js"><\/script>/.test(customerHtml));
+  const css = (f) => readFileSync(join(ui, f), 'utf8');
+  for (const [f, src] of Object.entries({
+    'index.html': html, 'customer.html': customerHtml, ...js, 'styles.css': css('styles.css'), 'customer.css': css('customer.css'),
+  })) {
     assert.ok(!/https?:\/\/(?!\S*placeholder)[a-z0-9.-]+\.[a-z]{2,}/i.test(src.replace(/placeholder="https:\/\/"/g, '')), `remote URL in ${f}`);
     assert.ok(!/setAttribute\(\s*['"]style/.test(src), `style attribute set in ${f}`);
     assert.ok(!/\balert\(/.test(src), `alert() in ${f}`);
     assert.ok(!/innerHTML/.test(src), `innerHTML in ${f}`);
   }
+});
+
+test('the customer display only asks what to show and listens', () => {
+  const calls = [...js['customer.js'].matchAll(/\bapi\.([a-zA-Z]+)\(/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(calls)].sort(), ['customerView', 'on']);
 });
 
 test('only api.js touches the Tauri bridge', () => {
@@ -94,6 +115,7 @@ test('every key used in markup and code is in the dictionary', () => {
     for (const m of src.matchAll(/\bt\('([a-zA-Z_.]+)'/g)) used.add(m[1]);
     for (const m of src.matchAll(/'data-i18n': '([^']+)'/g)) used.add(m[1]);
     for (const m of src.matchAll(/\['([a-z]+\.[a-zA-Z]+)',/g)) used.add(m[1]); // [key, value] tables
+    for (const m of src.matchAll(/'(customer\.[a-zA-Z]+)'/g)) used.add(m[1]); // the customer display's tables
   }
   // keys built from values at run time
   const kinds = ['input', 'code', 'auth', 'shift', 'busy', 'not_found', 'config', 'signature', 'clock',

@@ -10,6 +10,16 @@ import { walletOfCode } from '../scanner.js';
 let ctx;
 let amount = '';
 let currency = null;
+let customerTimer = null;
+
+/** The customer display follows the amount (best effort: it never blocks a sale). */
+function tellCustomer() {
+  clearTimeout(customerTimer);
+  const shown = isPositive(amount) ? toWire(amount, currency) : '';
+  customerTimer = setTimeout(() => {
+    ctx.api.customerShowAmount({ amount: shown, currency }).catch(() => {});
+  }, 120);
+}
 
 function render() {
   const display = $('#amount-display');
@@ -18,6 +28,7 @@ function render() {
   const ready = isPositive(amount);
   $('#scan-ready').hidden = !ready;
   $('#sale-hint').hidden = ready;
+  tellCustomer();
 }
 
 function press(key) {

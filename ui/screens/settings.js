@@ -63,6 +63,7 @@ function fill(s) {
   $('#set-currency').value = s.currency;
   $('#set-language').value = s.language;
   $('#set-sounds').checked = Boolean(s.sounds);
+  $('#set-customer-display').checked = Boolean(s.customer_display);
   $('#set-gap').value = String(s.scanner.wedge_max_gap_ms);
   $('#set-minlen').value = String(s.scanner.wedge_min_length);
   $('#set-baud').value = String(s.scanner.baud);
@@ -90,6 +91,7 @@ function collect() {
     },
     language: loaded ? loaded.language : $('#set-language').value,
     sounds: loaded ? loaded.sounds : $('#set-sounds').checked,
+    customer_display: loaded ? Boolean(loaded.customer_display) : $('#set-customer-display').checked,
   };
 }
 
@@ -230,6 +232,10 @@ export default {
       await ctx.setSounds(e.target.checked);
       if (loaded) loaded.sounds = e.target.checked;
       if (e.target.checked) ctx.sounds.scan();
+    });
+    $('#set-customer-display').addEventListener('change', async (e) => {
+      await ctx.setCustomerDisplay(e.target.checked);
+      if (loaded) loaded.customer_display = e.target.checked;
     });
     mountStaffForm($('#settings-staff-add'), () => loadStaff());
   },

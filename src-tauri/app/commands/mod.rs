@@ -2,6 +2,7 @@
 //! core's structured error (`{kind, message}`) so the UI can tell faults apart.
 //! Every command here must be listed in build.rs and granted in capabilities.
 
+pub mod display;
 pub mod sale;
 pub mod settings;
 pub mod shift;

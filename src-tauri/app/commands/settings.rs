@@ -32,6 +32,8 @@ pub struct SettingsView {
     scanner: ScannerConfig,
     language: String,
     sounds: bool,
+    #[serde(default)]
+    customer_display: bool,
 }
 
 fn view(config: &Config) -> SettingsView {
@@ -48,6 +50,7 @@ fn view(config: &Config) -> SettingsView {
         scanner: config.scanner.clone(),
         language: config.ui.language.clone(),
         sounds: config.ui.sounds,
+        customer_display: config.ui.customer_display,
     }
 }
 
@@ -84,13 +87,14 @@ fn apply(current: &Config, new: &SettingsView) -> Result<Config> {
     next.ui = UiConfig {
         language: new.language.clone(),
         sounds: new.sounds,
+        customer_display: new.customer_display,
     };
     next.checked()
 }
 
-/// Saves settings. Language and sounds are anyone's; everything else needs a
-/// manager's PIN. The new core is started before the file is written, so a
-/// bad key or URL changes nothing.
+/// Saves settings. Language, sounds and the customer display are anyone's;
+/// everything else needs a manager's PIN. The new core is started before the
+/// file is written, so a bad key or URL changes nothing.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn settings_save(
     app: AppHandle,
@@ -123,6 +127,11 @@ pub async fn settings_save(
     next.save(&state.paths.config_file)?;
     if next.scanner != current.scanner {
         crate::background::start_serial_scanner(&app);
+    }
+    if next.ui.customer_display != current.ui.customer_display {
+        crate::display::sync_window(&app);
+    } else if next.ui.language != current.ui.language {
+        crate::display::resend(&app);
     }
     Ok(view(&next))
 }

@@ -61,6 +61,9 @@ pub struct UiConfig {
     /// "en", "zh-Hant" or "zh-Hans".
     pub language: String,
     pub sounds: bool,
+    /// A second window for the customer (on a second screen when there is
+    /// one): the amount, the QR code to scan, and the outcome.
+    pub customer_display: bool,
 }
 
 impl Default for UiConfig {
@@ -68,6 +71,7 @@ impl Default for UiConfig {
         UiConfig {
             language: "en".into(),
             sounds: true,
+            customer_display: false,
         }
     }
 }

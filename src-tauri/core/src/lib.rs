@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod crashpoint;
+pub mod customer_display;
 pub mod demo;
 pub mod engine;
 pub mod error;

@@ -47,6 +47,9 @@ impl EngineSettings {
 /// What the engine tells whoever listens (the desktop UI): every change.
 #[derive(Debug, Clone)]
 pub enum EngineEvent {
+    /// A payment was just started at this counter: its order is on disk and
+    /// its charge is about to leave. Later changes come as `Order`.
+    Started(Order),
     Order(Order),
     Refund(Refund),
 }
@@ -132,6 +135,10 @@ impl Engine {
     fn emit_order(&self, order: &Order) {
         // No listener is fine: the CLI has none.
         let _ = self.events.send(EngineEvent::Order(order.clone()));
+    }
+
+    fn emit_started(&self, order: &Order) {
+        let _ = self.events.send(EngineEvent::Started(order.clone()));
     }
 
     fn emit_refund(&self, refund: &Refund) {

@@ -112,7 +112,7 @@ impl Engine {
         })?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
         let _busy = self.claim('o', order.id);
-        self.emit_order(&order);
+        self.emit_started(&order);
         self.ledger.record_charge_sent(order.id)?;
         crashpoint::hit(crashpoint::CHARGE_RECORDED);
         let answer = self
@@ -145,7 +145,7 @@ impl Engine {
         })?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
         let _busy = self.claim('o', order.id);
-        self.emit_order(&order);
+        self.emit_started(&order);
         self.ledger.record_charge_sent(order.id)?;
         crashpoint::hit(crashpoint::CHARGE_RECORDED);
         let answer = self

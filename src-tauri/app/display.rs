@@ -1,0 +1,108 @@
+//! The customer display: a second window that faces the customer, on a
+//! second screen when there is one. What it shows comes from the core
+//! (`cashier_core::customer_display`); this file opens and closes the window
+//! and sends it each new view.
+
+use crate::state::AppState;
+use cashier_core::customer_display::CustomerView;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+
+pub const LABEL: &str = "customer";
+const EVENT: &str = "customer-view";
+
+/// What the customer window gets: the view and the language to say it in.
+#[derive(Serialize, Clone)]
+pub struct CustomerScreen {
+    pub language: String,
+    pub view: CustomerView,
+}
+
+pub fn screen(state: &AppState, view: CustomerView) -> CustomerScreen {
+    let language = state
+        .config()
+        .map(|c| c.ui.language)
+        .unwrap_or_else(|_| "en".into());
+    CustomerScreen { language, view }
+}
+
+/// Sends a changed view to the customer window, if it is open.
+pub fn send(app: &AppHandle, view: Option<CustomerView>) {
+    let (Some(view), Some(state)) = (view, app.try_state::<AppState>()) else {
+        return;
+    };
+    if app.get_webview_window(LABEL).is_some() {
+        let _ = app.emit_to(LABEL, EVENT, screen(&state, view));
+    }
+}
+
+/// Sends the current view again (the language changed).
+pub fn resend(app: &AppHandle) {
+    if let Some(state) = app.try_state::<AppState>() {
+        send(app, Some(state.customer.view()));
+    }
+}
+
+/// Opens or closes the window as the settings say.
+pub fn sync_window(app: &AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let wanted = state
+        .config()
+        .map(|c| c.ui.customer_display)
+        .unwrap_or(false);
+    match (wanted, app.get_webview_window(LABEL)) {
+        (true, None) => {
+            if let Err(e) = open_window(app) {
+                eprintln!("cashier: cannot open the customer display: {e}");
+            }
+        }
+        (false, Some(_)) => close_window(app),
+        _ => {}
+    }
+}
+
+pub fn close_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.destroy();
+    }
+}
+
+fn open_window(app: &AppHandle) -> tauri::Result<()> {
+    let mut builder =
+        WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("customer.html".into()))
+            .title("Cashier: customer display")
+            // Keystrokes (a keyboard-wedge scanner) must keep going to the
+            // counter window: this one never takes the focus.
+            .focused(false)
+            .focusable(false)
+            .skip_taskbar(true);
+    builder = match second_screen(app) {
+        Some((x, y)) => builder.position(x, y).fullscreen(true),
+        None => builder
+            .inner_size(800.0, 600.0)
+            .min_inner_size(480.0, 400.0),
+    };
+    builder.build()?;
+    Ok(())
+}
+
+/// The top-left corner (logical pixels) of a screen other than the
+/// counter window's, if the computer has one.
+fn second_screen(app: &AppHandle) -> Option<(f64, f64)> {
+    let main = app
+        .get_webview_window("main")?
+        .current_monitor()
+        .ok()
+        .flatten();
+    let monitors = app.available_monitors().ok()?;
+    if monitors.len() < 2 {
+        return None;
+    }
+    let other = monitors
+        .into_iter()
+        .find(|m| main.as_ref().map(|c| c.position()) != Some(m.position()))?;
+    let at = other.position().to_logical::<f64>(other.scale_factor());
+    Some((at.x, at.y))
+}
