@@ -5,7 +5,6 @@
 
 mod harness;
 
-use base64::Engine as _;
 use fantoccini::Locator;
 use harness::{decode_qr, App, Options, MANAGER_PIN};
 use std::io::Write;
@@ -483,7 +482,7 @@ async fn a_damaged_ledger_is_explained_and_left_alone() {
 }
 
 /// The customer display shows the amount as it is typed, the QR code of the
-/// payment (the one HipoPay issued), then "paid".
+/// payment (read from its pixels: the one HipoPay issued), then "paid".
 #[tokio::test(flavor = "multi_thread")]
 async fn the_customer_display_follows_the_sale() {
     let app = App::launch(Options {
@@ -492,6 +491,9 @@ async fn the_customer_display_follows_the_sale() {
     })
     .await;
     app.first_run_and_open_shift().await;
+    // No window manager here: move the counter window off the customer's,
+    // as a second screen would, so the customer window is painted.
+    app.client.set_window_rect(800, 0, 1280, 800).await.unwrap();
     app.keypad("66").await;
     app.switch_to_window("customer display").await;
     app.wait_attr("#customer-screen", "data-state", "amount", 20)
@@ -508,21 +510,15 @@ async fn the_customer_display_follows_the_sale() {
     app.switch_to_window("customer display").await;
     app.wait_attr("#customer-screen", "data-state", "qr", 20)
         .await;
-    // The image the window shows decodes to the payload HipoPay issued.
-    // (Its pixels cannot be captured here: without a window manager the
-    // counter window covers it, and WebKit does not paint a hidden view.)
-    let src = app
-        .wait_visible("#cust-qr")
-        .await
-        .attr("src")
-        .await
-        .unwrap()
-        .unwrap();
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(src.strip_prefix("data:image/png;base64,").unwrap())
-        .unwrap();
+    app.wait_visible("#cust-qr").await;
+    // What the customer's screen shows decodes to the payload HipoPay issued.
+    let shown = app.capture().await.unwrap();
     let order = app.only_sim_order();
-    assert_eq!(Some(decode_qr(&png).as_str()), order.qr_payload.as_deref());
+    assert_eq!(
+        Some(decode_qr(&shown).as_str()),
+        order.qr_payload.as_deref()
+    );
+    app.screenshot("en", "16-customer-display").await;
     assert_eq!(app.text("#cust-wallet").await, "WeChat Pay");
     assert!(app.text("#cust-amount").await.contains("66.00"));
 
