@@ -249,6 +249,7 @@ async fn service_unavailable_is_unknown_never_failed() {
     // The same code is never submitted twice.
     let again = c.pay("7.00", "134567890123456105", &[]).await;
     assert_eq!(again.code, 1);
+    assert_eq!(again.json()["kind"], "code_used", "{}", again.stdout);
     assert_eq!(c.sim.charge_requests(&s(&order, "merchant_order_no")), 1);
     let text = c
         .cli(&["order", &s(&order, "merchant_order_no")], &[])
@@ -399,6 +400,7 @@ async fn payments_need_an_open_shift_and_a_right_pin() {
         .as_str()
         .unwrap()
         .contains("no shift is open"));
+    assert_eq!(r.json()["kind"], "shift");
     let r = c
         .cli(
             &["shift", "open", "--staff", "Mei"],
@@ -407,6 +409,21 @@ async fn payments_need_an_open_shift_and_a_right_pin() {
         .await;
     assert_eq!(r.code, 1);
     assert!(c.sim.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_shift_cannot_open_while_one_is_open() {
+    let c = Counter::start().await;
+    c.open_shift().await;
+    let r = c
+        .cli(
+            &["shift", "open", "--staff", "Mei", "--json"],
+            &[("CASHIER_PIN", MANAGER_PIN)],
+        )
+        .await;
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["kind"], "shift_open", "{}", r.stdout);
+    assert!(r.json()["error"].as_str().unwrap().contains("still open"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -496,12 +513,15 @@ async fn shift_report_and_csv_match_the_sandbox() {
     assert_eq!(rows.len(), 6 + 2, "one row per order and per refund");
     let mut paid = 0;
     let mut refunded = 0;
+    let mut net_column = 0;
     for row in &rows {
-        let amount = cashier_core::money::parse_minor(
-            &row[col("amount")],
-            cashier_core::money::Currency::HKD,
-        )
-        .unwrap();
+        let minor = |column: &str| {
+            cashier_core::money::parse_minor(&row[col(column)], cashier_core::money::Currency::HKD)
+                .unwrap()
+        };
+        let amount = minor("amount");
+        // A spreadsheet's SUM of `net` is the shift's net, whatever failed.
+        net_column += minor("net");
         match (&row[col("type")], &row[col("status")]) {
             ("order", "PAID") => {
                 paid += amount;
@@ -522,6 +542,8 @@ async fn shift_report_and_csv_match_the_sandbox() {
         }
     }
     assert_eq!((paid, refunded), (sim_paid, sim_refunded));
+    assert_eq!(net_column, sim_paid - sim_refunded);
+    assert!(rows.iter().all(|r| &r[col("mode")] == "live"));
 
     // Close: the cashier's own PIN; the summary is the report.
     let r = c
@@ -590,7 +612,10 @@ async fn demo_mode_needs_no_config_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: Vec<&str>, env: Vec<(&str, &str)>| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli"));
-        cmd.env("CASHIER_CONFIG", dir.path().join("absent.toml"))
+        // Nothing names a config and there is none at the default place.
+        cmd.env_remove("CASHIER_CONFIG")
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("HOME", dir.path())
             .env("CASHIER_DB", dir.path().join("ledger.sqlite3"))
             .env_remove("CASHIER_PIN")
             .env_remove("CASHIER_MANAGER_PIN")
@@ -635,6 +660,42 @@ async fn demo_mode_needs_no_config_at_all() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A config someone named but that is not there is an error, never a quiet
+/// demo mode whose "PAID" would be the sandbox's word for a real customer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_named_config_that_is_missing_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let absent = dir.path().join("absent.toml");
+    let db = dir.path().join("ledger.sqlite3");
+    for how in ["--config", "CASHIER_CONFIG"] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli"));
+        cmd.env_remove("CASHIER_CONFIG")
+            .env("CASHIER_DB", &db)
+            .env("CASHIER_PIN", "1234")
+            .stdin(std::process::Stdio::null());
+        if how == "--config" {
+            cmd.arg("--config").arg(&absent);
+        } else {
+            cmd.env("CASHIER_CONFIG", &absent);
+        }
+        let out = cmd
+            .args([
+                "staff", "add", "--name", "Mei", "--role", "manager", "--json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{how}");
+        let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(answer["kind"], "config", "{how}: {answer}");
+        let error = answer["error"].as_str().unwrap();
+        assert!(
+            error.contains("absent.toml") && error.contains("does not exist"),
+            "{error}"
+        );
+        assert!(!db.exists(), "{how}: nothing was written");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -725,4 +786,199 @@ async fn unclear_refunds_are_finished_as_the_same_refund() {
         (s(&order, "refunded"), s(&order, "refundable")),
         ("30.00".into(), "0.00".into())
     );
+}
+
+/// The same ledger run in demo mode, then live: demo payments never reach
+/// the live acquirer, and live payments never go into the demo shift.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_and_live_payments_never_share_a_shift_or_an_acquirer() {
+    let c = Counter::start().await;
+    let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
+    let mei = [("CASHIER_PIN", MANAGER_PIN)];
+    let r = c
+        .cli(
+            &["staff", "add", "--name", "Mei", "--role", "manager"],
+            &mei,
+        )
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Demo mode on the same ledger: nothing names a config, none by default.
+    let demo = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cashier-cli"));
+        cmd.env_remove("CASHIER_CONFIG")
+            .env_remove("CASHIER_PIN")
+            .env_remove("CASHIER_MANAGER_PIN")
+            .env("XDG_CONFIG_HOME", c.dir.path().join("no-config"))
+            .env("HOME", c.dir.path())
+            .arg("--db")
+            .arg(&c.db)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null());
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null),
+        )
+    };
+    let (code, shift) = demo(&["shift", "open", "--staff", "Mei", "--json"], &mei);
+    assert_eq!(code, 0, "{shift}");
+    let (code, paid) = demo(
+        &[
+            "pay",
+            "--amount",
+            "8.00",
+            "--code",
+            "134567890123456201",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!((code, s(&paid, "mode").as_str()), (0, "demo"), "{paid}");
+    let (code, pending) = demo(
+        &[
+            "pay",
+            "--amount",
+            "9.00",
+            "--code",
+            "134567890123456103",
+            "--wait-secs",
+            "0",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 3, "{pending}");
+
+    // Live mode, the demo shift still open: no payment goes into it.
+    let r = c.pay("10.00", "134567890123456202", &[]).await;
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["kind"], "shift_mode", "{}", r.stdout);
+    assert!(r.json()["error"].as_str().unwrap().contains("demo mode"));
+    // Reconcile does not ask the live acquirer about a demo order, and a
+    // demo order is not refunded through it.
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.json()["checked_orders"], 0, "{}", r.stdout);
+    let r = c
+        .cli(&["refund", &paid["id"].to_string(), "--json"], &manager)
+        .await;
+    assert_eq!(r.json()["kind"], "shift_mode", "{}", r.stdout);
+    assert!(
+        c.sim.requests().is_empty(),
+        "the live acquirer heard nothing"
+    );
+
+    // Close the demo shift, open a live one: live payments go through, and
+    // the demo shift's report says it was demo.
+    let r = c.cli(&["shift", "close", "--json"], &mei).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["mode"], "demo");
+    let r = c
+        .cli(&["shift", "open", "--staff", "Mei", "--json"], &mei)
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = c.pay("10.00", "134567890123456202", &[]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["mode"], "live");
+    let r = c.cli(&["shift", "report", "--json"], &[]).await;
+    assert_eq!(r.json()["mode"], "live");
+    assert_eq!(r.json()["paid_count"], 1, "the demo payments are not in it");
+}
+
+/// A refund whose answer was lost, and which HipoPay cannot find by our
+/// refund number afterwards: sent again only if the order's refundable
+/// amount shows it is not there; settled as SUCCESS if it shows it went
+/// through. Never refunded twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refund_hipopay_cannot_find_is_settled_by_the_refundable_amount() {
+    use hipopay_sim::{Fault, FaultRule};
+    let c = Counter::start().await;
+    c.open_shift().await;
+    let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
+    let fault = |method: &str, path: &str, fault: Fault, times| FaultRule {
+        method: method.into(),
+        path: path.into(),
+        fault,
+        times,
+    };
+    for (code, lost) in [
+        ("134567890123456301", Fault::DropAfterCommit),
+        ("134567890123456302", Fault::DropBeforeCommit),
+    ] {
+        let before = c.sim.refunds().len();
+        let order = c.pay("40.00", code, &[]).await.json();
+        let landed = lost == Fault::DropAfterCommit;
+        c.sim.add_fault(fault("POST", "/refund", lost, 1));
+        // Asked by our refund number, HipoPay says "not found" (twice: the
+        // refund's own check, then reconcile's).
+        c.sim
+            .add_fault(fault("GET", "/refund", Fault::Status(404), 2));
+        let r = c
+            .cli(
+                &[
+                    "refund",
+                    &order["id"].to_string(),
+                    "--amount",
+                    "15",
+                    "--json",
+                ],
+                &manager,
+            )
+            .await;
+        assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+        let refund_id = r.json()["id"].to_string();
+        let outer = s(&r.json(), "outer_refund_no");
+        let sends = || {
+            c.sim
+                .requests()
+                .iter()
+                .filter(|q| {
+                    q.method == "POST"
+                        && q.path == "/refund"
+                        && q.params.get("outer_refund_no") == Some(&outer)
+                })
+                .count()
+        };
+        assert_eq!(c.sim.refunds().len(), before + usize::from(landed));
+        let r = c.cli(&["reconcile", "--json"], &[]).await;
+        assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+        assert_eq!(
+            c.sim.refunds().len(),
+            before + 1,
+            "exactly one refund at HipoPay (landed first time: {landed})"
+        );
+        // Sent again only when it had not landed.
+        assert_eq!(sends(), if landed { 1 } else { 2 }, "landed: {landed}");
+        let order = c
+            .cli(&["order", &order["id"].to_string(), "--json"], &[])
+            .await
+            .json();
+        assert_eq!(s(&order, "refunded"), "15.00", "{order}");
+        let refund = &order["refunds"][0];
+        assert_eq!(refund["id"].to_string(), refund_id);
+        assert_eq!(s(refund, "status"), "SUCCESS");
+    }
+}
+
+/// `order ID` when HipoPay cannot be asked: the stored order, exit 3, and why.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
+    use hipopay_sim::{Fault, FaultRule};
+    let c = Counter::start().await;
+    c.open_shift().await;
+    let r = c
+        .pay("6.00", "134567890123456103", &["--wait-secs", "0"])
+        .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let id = r.json()["id"].to_string();
+    c.sim.add_fault(FaultRule {
+        method: "GET".into(),
+        path: "/order".into(),
+        fault: Fault::Status(503),
+        times: 1,
+    });
+    let r = c.cli(&["order", &id, "--json"], &[]).await;
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert_eq!(s(&r.json(), "status"), "PENDING");
+    assert!(s(&r.json(), "check_error").contains("503"), "{}", r.stdout);
 }

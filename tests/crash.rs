@@ -102,12 +102,15 @@ async fn run_until_killed(
 }
 
 /// Time passes (10 minutes, longer than any wallet keeps an unpaid scan
-/// open), so "HipoPay never saw it" becomes a definite answer.
+/// open, and than any refund's send lease), so "HipoPay never saw it" becomes
+/// a definite answer and the dead process's sends are no longer under way.
 fn ten_minutes_pass(c: &Counter) {
     let db = rusqlite::Connection::open(&c.db).unwrap();
     db.execute_batch(
         "UPDATE orders SET created_at = created_at - 600000;
-         UPDATE payment_attempts SET sent_at = sent_at - 600000;",
+         UPDATE payment_attempts SET sent_at = sent_at - 600000;
+         UPDATE refunds SET created_at = created_at - 600000, updated_at = updated_at - 600000,
+                            in_flight_until = in_flight_until - 600000;",
     )
     .unwrap();
 }
@@ -166,6 +169,13 @@ async fn crashed_payment(wallet: &str, flow: Flow, kill: Kill) -> OrderStatus {
     if kill == Kill::At(crashpoint::POLLING) {
         // The customer finishes paying while the counter PC is down.
         c.sim.customer_pays(&before.merchant_order_no).unwrap();
+    }
+    if kill == Kill::At(crashpoint::ORDER_COMMITTED) {
+        // Moments after, an order with no charge recorded may still be
+        // leaving in another process: reconcile leaves it alone.
+        let r = c.cli(&["reconcile", "--json"], &[]).await;
+        assert_eq!(r.json()["checked_orders"], 0, "{}", r.stdout);
+        assert_eq!(the_only_order(&c).status, OrderStatus::Pending);
     }
     ten_minutes_pass(&c);
     let books = reconcile_and_compare(&c).await;
@@ -255,6 +265,12 @@ async fn crashed_refund(wallet: &str, kill: Kill) {
         assert_eq!(refunds.len(), 1, "the refund survived the crash, once");
         assert_eq!(refunds[0].status, RefundStatus::Pending);
     }
+    // Reconcile right away leaves it alone: its send may still be under way
+    // (the lease of a dead process cannot tell); once that time has passed,
+    // reconcile finishes it.
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.json()["checked_refunds"], 0, "{}", r.stdout);
+    ten_minutes_pass(&c);
     let books = reconcile_and_compare(&c).await;
     books.assert_settled();
     assert_eq!(books.refunds, 1);

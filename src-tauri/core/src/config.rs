@@ -78,6 +78,18 @@ impl Default for UiConfig {
 
 pub const LANGUAGES: [&str; 3] = ["en", "zh-Hant", "zh-Hans"];
 
+/// The acquirer key of the built-in sandbox.
+pub const DEMO_ACQUIRER: &str = "demo";
+
+/// "demo" or "live" for an acquirer key; None for records from before keys.
+pub fn mode_of(acquirer: &str) -> Option<&'static str> {
+    match acquirer {
+        "" => None,
+        DEMO_ACQUIRER => Some("demo"),
+        _ => Some("live"),
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HipoPayConfig {
@@ -123,6 +135,20 @@ const MAX_POLL_INTERVAL_MS: u64 = 60_000;
 impl Config {
     /// Reads a config file. A missing file is demo mode; a broken one is an error
     /// that names the file and the problem, on one line.
+    /// Loads a config file someone named (`--config`, `CASHIER_CONFIG`): a
+    /// missing one is an error, never a quiet switch to demo mode, where a
+    /// real customer's "PAID" would be the sandbox's word.
+    pub fn load_named(path: &Path) -> Result<Config, CashierError> {
+        if !path.exists() {
+            return Err(CashierError::Config(format!(
+                "the config {} does not exist; it was named by --config or CASHIER_CONFIG (without a config file at the default place, Cashier runs in demo mode)",
+                path.display()
+            )));
+        }
+        Self::load(path)
+    }
+
+    /// Loads the config at the default place; none there means demo mode.
     pub fn load(path: &Path) -> Result<Config, CashierError> {
         let shown = format!("the config {}", path.display());
         match std::fs::read(path) {
@@ -215,6 +241,16 @@ impl Config {
         self.hipopay.is_none()
     }
 
+    /// Whose books the payments go to: "demo" for the built-in sandbox, else
+    /// "live:<agent_no>:<merchant_no>". A shift belongs to one of these, so
+    /// demo payments never mix with real ones, nor two merchants' payments.
+    pub fn acquirer_key(&self) -> String {
+        match &self.hipopay {
+            None => DEMO_ACQUIRER.to_string(),
+            Some(h) => format!("live:{}:{}", h.agent_no.trim(), h.merchant_no.trim()),
+        }
+    }
+
     pub fn save(&self, path: &Path) -> Result<(), CashierError> {
         let text = toml::to_string_pretty(self).map_err(|e| CashierError::Config(e.to_string()))?;
         crate::fsutil::write_atomic(path, text.as_bytes())
@@ -252,6 +288,20 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("has no host name");
     }
+    // Over plain http anyone on the shop's network could answer "PAID":
+    // only a server on this computer (a test sandbox, a local proxy) may
+    // go without TLS.
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if parsed.scheme() == "http" && !loopback {
+        return Err(
+            "must start with https:// (plain http only for this computer, e.g. http://127.0.0.1)",
+        );
+    }
     if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
         return Err("must not carry a query, a fragment or a user name");
     }
@@ -281,6 +331,28 @@ pub fn default_paths() -> DefaultPaths {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_answers_come_over_tls_unless_from_this_computer() {
+        for ok in [
+            "https://api.hipopay.example",
+            "https://api.hipopay.example:8443/v1",
+            "http://127.0.0.1:8080",
+            "http://localhost/hipopay",
+            "http://[::1]:9000",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://api.hipopay.example",
+            "http://192.168.1.20:8080",
+            "http://127.0.0.1.evil.example",
+            "ftp://api.hipopay.example",
+            "https://api.hipopay.example/?x=1",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn no_hipopay_section_is_demo_mode() {

@@ -33,7 +33,7 @@ fn demo_key(dir: &Path) -> Result<Signer, CashierError> {
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| CashierError::Config(format!("cannot encode the demo key: {e}")))?;
     crate::fsutil::write_atomic(&path, pem.as_bytes()).map_err(|e| {
-        CashierError::Config(format!(
+        CashierError::Storage(format!(
             "cannot save the demo key in {}: {e}",
             dir.display()
         ))
@@ -49,7 +49,7 @@ fn demo_key(dir: &Path) -> Result<Signer, CashierError> {
 pub async fn start(data_dir: &Path) -> Result<Demo, CashierError> {
     let dir = data_dir.join("demo");
     std::fs::create_dir_all(&dir)
-        .map_err(|e| CashierError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| CashierError::Storage(format!("cannot create {}: {e}", dir.display())))?;
     let signer = demo_key(&dir)?;
     let mut config = SimConfig::new(DEMO_AGENT_NO, DEMO_MERCHANT_NO, signer.public_key().clone());
     config.state_file = Some(dir.join("sandbox-state.json"));
@@ -57,7 +57,7 @@ pub async fn start(data_dir: &Path) -> Result<Demo, CashierError> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let sim = SimHandle::start(config, addr)
         .await
-        .map_err(|e| CashierError::Config(format!("cannot start the demo sandbox: {e}")))?;
+        .map_err(|e| CashierError::Storage(format!("cannot start the demo sandbox: {e}")))?;
     let client_config = ClientConfig::new(&sim.base_url(), DEMO_AGENT_NO, DEMO_MERCHANT_NO);
     Ok(Demo {
         sim,

@@ -21,6 +21,19 @@ pub enum CashierError {
     Auth(String),
     #[error("{0}")]
     Shift(String),
+    /// Opening a shift while another is open.
+    #[error("{0}")]
+    ShiftOpen(String),
+    /// The open shift keeps another acquirer's books (demo versus live).
+    #[error("{0}")]
+    ShiftMode(String),
+    /// A payment code this counter already charged (or tried to).
+    #[error("{0}")]
+    CodeUsed(String),
+    /// HipoPay created no QR code we could show (its answer was lost or
+    /// unreadable): make a new one; nobody can pay the old one.
+    #[error("{0}")]
+    QrUnavailable(String),
     #[error("{0}")]
     Busy(String),
     #[error("{0}")]
@@ -72,6 +85,10 @@ impl CashierError {
             CashierError::Code(_) => "code",
             CashierError::Auth(_) => "auth",
             CashierError::Shift(_) => "shift",
+            CashierError::ShiftOpen(_) => "shift_open",
+            CashierError::ShiftMode(_) => "shift_mode",
+            CashierError::CodeUsed(_) => "code_used",
+            CashierError::QrUnavailable(_) => "qr_unavailable",
             CashierError::Busy(_) => "busy",
             CashierError::NotFound(_) => "not_found",
             CashierError::Config(_) | CashierError::Key(_) => "config",
@@ -87,7 +104,9 @@ impl From<LedgerError> for CashierError {
         match e {
             LedgerError::WrongPin => CashierError::Auth("wrong PIN".into()),
             LedgerError::NotFound(what) => CashierError::NotFound(format!("{what} not found")),
-            LedgerError::Rule(msg) if msg.contains("shift") => CashierError::Shift(msg),
+            e @ LedgerError::NoOpenShift => CashierError::Shift(e.to_string()),
+            e @ LedgerError::ShiftStillOpen(_) => CashierError::ShiftOpen(e.to_string()),
+            e @ LedgerError::CodeUsed => CashierError::CodeUsed(e.to_string()),
             LedgerError::Rule(msg) => CashierError::Input(msg),
             other => CashierError::Storage(other.to_string()),
         }

@@ -61,6 +61,7 @@ impl Runtime {
             .unwrap_or_else(|| detect_ip(&client_config.base_url));
         let client = HipoPayClient::new(client_config, signer)?;
         let mut settings = EngineSettings::new(config.terminal.currency, &ip);
+        settings.acquirer = config.acquirer_key();
         if let Some(ms) = config.terminal.poll_interval_ms {
             settings.poll_interval = Duration::from_millis(ms);
         }

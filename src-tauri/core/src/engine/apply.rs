@@ -11,9 +11,15 @@ fn age_ms(since: i64) -> i64 {
     crate::ledger_now_ms() - since
 }
 
-fn older_than(since: i64, d: Duration) -> bool {
+pub(super) fn older_than(since: i64, d: Duration) -> bool {
     age_ms(since) > i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// A charge or refund written but not yet recorded as sent may be on its
+/// way out right now, in this process or another one on the same ledger
+/// (the app and `cashier-cli`): it counts as "never sent" only after this
+/// long. Between writing and sending there are milliseconds.
+pub(super) const IN_FLIGHT_GRACE: Duration = Duration::from_secs(30);
 
 impl Engine {
     /// Records what HipoPay said about an order. An answer about another order
@@ -98,6 +104,9 @@ impl Engine {
             return Ok(order.clone());
         }
         let Some(_sent_at) = order.charge_sent_at else {
+            if !older_than(order.created_at, IN_FLIGHT_GRACE) {
+                return Ok(order.clone());
+            }
             // The process stopped between writing the order and sending it.
             return self.fail_order(
                 order.id,

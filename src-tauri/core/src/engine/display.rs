@@ -42,7 +42,12 @@ impl Engine {
         let payload = order
             .qr_payload
             .clone()
-            .ok_or_else(|| CashierError::Input(format!("order #{} has no QR code", order.id)))?;
+            .ok_or_else(|| {
+                CashierError::QrUnavailable(format!(
+                    "HipoPay's answer with the QR code for order #{} did not arrive; make a new QR code (nobody can pay this one)",
+                    order.id
+                ))
+            })?;
         let png = crate::qr::png(&payload, 480).map_err(|e| CashierError::Input(e.to_string()))?;
         let png = format!(
             "data:image/png;base64,{}",

@@ -14,6 +14,7 @@ pub use pay::{PayRequest, QrRequest};
 pub use reconcile::{Change, ReconcileReport};
 pub use refund::RefundRequest;
 
+use crate::error::CashierError;
 use crate::hipopay::HipoPayClient;
 use crate::ledger::{Ledger, Order, Refund};
 use crate::money::Currency;
@@ -31,6 +32,9 @@ pub struct EngineSettings {
     pub poll_interval: Duration,
     /// How long a QR payload stays payable (HipoPay: up to 2 hours).
     pub qr_lifetime: Duration,
+    /// Whose books this engine keeps (`Config::acquirer_key`); "" takes any
+    /// shift (tests and benchmarks that build an engine by hand).
+    pub acquirer: String,
 }
 
 impl EngineSettings {
@@ -40,6 +44,7 @@ impl EngineSettings {
             terminal_ip: terminal_ip.to_string(),
             poll_interval: Duration::from_secs(3),
             qr_lifetime: Duration::from_secs(2 * 60 * 60),
+            acquirer: String::new(),
         }
     }
 }
@@ -91,6 +96,15 @@ pub struct Engine {
     events: broadcast::Sender<EngineEvent>,
 }
 
+/// An acquirer key in words, for messages.
+pub fn describe_books(acquirer: &str) -> String {
+    match acquirer.split(':').collect::<Vec<_>>().as_slice() {
+        ["demo"] => "demo mode (the built-in sandbox)".into(),
+        ["live", _agent, merchant] => format!("HipoPay merchant {merchant}"),
+        _ => "another acquirer account".into(),
+    }
+}
+
 /// Marks an order or refund busy for as long as it lives.
 struct InFlight<'a> {
     engine: &'a Engine,
@@ -126,6 +140,35 @@ impl Engine {
 
     pub fn settings(&self) -> &EngineSettings {
         &self.settings
+    }
+
+    /// Whether an order or shift with this acquirer key is this engine's to
+    /// charge, check or refund (a demo order is never sent to the live
+    /// acquirer, nor a live one to the sandbox).
+    pub fn owns(&self, acquirer: &str) -> bool {
+        crate::ledger::same_books(acquirer, &self.settings.acquirer)
+    }
+
+    /// Opens a shift for `staff` (their own PIN) in this engine's books.
+    pub fn open_shift(&self, staff: &str, pin: &str) -> Result<crate::ledger::Shift, CashierError> {
+        let person = self.ledger.verify_staff_pin(staff, pin)?;
+        Ok(self
+            .ledger
+            .open_shift_for(person.id, &self.settings.acquirer)?)
+    }
+
+    /// The open shift, if payments for this engine's acquirer may go into it.
+    pub(crate) fn require_shift(&self) -> Result<crate::ledger::Shift, CashierError> {
+        let shift = self.ledger.require_open_shift()?;
+        if !self.owns(&shift.acquirer) {
+            return Err(CashierError::ShiftMode(format!(
+                "shift #{} was opened for {}, and this counter now takes payments for {}: close it and open a new shift",
+                shift.id,
+                describe_books(&shift.acquirer),
+                describe_books(&self.settings.acquirer)
+            )));
+        }
+        Ok(shift)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {

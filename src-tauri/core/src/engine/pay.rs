@@ -98,7 +98,7 @@ impl Engine {
         let _counter = self.counter.try_lock().map_err(|_| {
             CashierError::Busy("another payment is in progress at this counter".into())
         })?;
-        let shift = self.ledger.require_open_shift()?;
+        let shift = self.require_shift()?;
         let order = self.ledger.insert_order(&NewOrder {
             merchant_order_no: merchant_order_no(),
             shift_id: shift.id,
@@ -111,7 +111,12 @@ impl Engine {
             code_masked: Some(mask_code(code)),
         })?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
-        let _busy = self.claim('o', order.id);
+        // Nobody else can hold a claim on an order this young (reconcile
+        // leaves unsent ones alone), so this never fails in practice; if it
+        // did, sending would race whoever holds it.
+        let _busy = self.claim('o', order.id).ok_or_else(|| {
+            CashierError::Busy(format!("order #{} is being checked; try again", order.id))
+        })?;
         self.emit_started(&order);
         self.ledger.record_charge_sent(order.id)?;
         crashpoint::hit(crashpoint::CHARGE_RECORDED);
@@ -131,7 +136,7 @@ impl Engine {
         let _counter = self.counter.try_lock().map_err(|_| {
             CashierError::Busy("another payment is in progress at this counter".into())
         })?;
-        let shift = self.ledger.require_open_shift()?;
+        let shift = self.require_shift()?;
         let order = self.ledger.insert_order(&NewOrder {
             merchant_order_no: merchant_order_no(),
             shift_id: shift.id,
@@ -144,7 +149,12 @@ impl Engine {
             code_masked: None,
         })?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
-        let _busy = self.claim('o', order.id);
+        // Nobody else can hold a claim on an order this young (reconcile
+        // leaves unsent ones alone), so this never fails in practice; if it
+        // did, sending would race whoever holds it.
+        let _busy = self.claim('o', order.id).ok_or_else(|| {
+            CashierError::Busy(format!("order #{} is being checked; try again", order.id))
+        })?;
         self.emit_started(&order);
         self.ledger.record_charge_sent(order.id)?;
         crashpoint::hit(crashpoint::CHARGE_RECORDED);
@@ -269,7 +279,9 @@ impl Engine {
     /// Asks HipoPay now about one order (the "check now" button, `order ID`).
     pub async fn refresh_order(&self, reference: &str) -> Result<Order, CashierError> {
         let order = self.ledger.find_order(reference)?;
-        if order.status.is_final() {
+        // Final, or another acquirer's (a demo order seen from live mode):
+        // there is nobody here to ask.
+        if order.status.is_final() || !self.owns(&order.acquirer) {
             return Ok(order);
         }
         match self.claim('o', order.id) {

@@ -2,10 +2,11 @@
 //! definite answer, and re-send PENDING refunds HipoPay never saw (same
 //! `outer_refund_no`, so it is the same refund).
 
+use super::apply::{older_than, IN_FLIGHT_GRACE};
 use super::Engine;
 use crate::error::CashierError;
 use crate::hipopay::HipoPayError;
-use crate::ledger::{Order, RefundStatus};
+use crate::ledger::{Order, Refund, RefundStatus};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -36,13 +37,24 @@ pub struct ReconcileReport {
 impl Engine {
     pub async fn reconcile(&self) -> Result<ReconcileReport, CashierError> {
         let mut report = ReconcileReport::default();
-        for order in self.ledger.orders_needing_attention()? {
+        for listed in self.ledger.orders_needing_attention()? {
+            // Another acquirer's order (demo seen from live, or the other way)
+            // is never asked about here: that acquirer does not know it.
+            if listed.status.is_final()
+                || !self.owns(&listed.acquirer)
+                || young_and_unsent(listed.charge_sent_at, listed.created_at)
+            {
+                continue;
+            }
+            let Some(_busy) = self.claim('o', listed.id) else {
+                continue;
+            };
+            // The list is a snapshot; the cashier's own flow may have moved
+            // this order since. Work from what the ledger says now.
+            let order = self.ledger.order(listed.id)?;
             if order.status.is_final() {
                 continue;
             }
-            let Some(_busy) = self.claim('o', order.id) else {
-                continue;
-            };
             report.checked_orders += 1;
             match self.check_order(&order).await {
                 Ok(after) if after.status != order.status => report.changes.push(Change {
@@ -57,12 +69,24 @@ impl Engine {
                 Err(e) => report.errors.push(format!("order #{}: {e}", order.id)),
             }
         }
-        for refund in self.ledger.pending_refunds()? {
-            let Some(_busy) = self.claim('r', refund.id) else {
+        for listed in self.ledger.pending_refunds()? {
+            // Being sent right now, here or by another process on this ledger
+            // (its lease): a second send must not race it.
+            if listed.in_flight() {
+                continue;
+            }
+            let Some(_busy) = self.claim('r', listed.id) else {
                 continue;
             };
-            report.checked_refunds += 1;
+            let refund = self.ledger.refund(listed.id)?;
             let order = self.ledger.order(refund.order_id)?;
+            if refund.status != RefundStatus::Pending
+                || refund.in_flight()
+                || !self.owns(&order.acquirer)
+            {
+                continue;
+            }
+            report.checked_refunds += 1;
             let answer = self
                 .client
                 .query_refund(
@@ -73,7 +97,7 @@ impl Engine {
                 .await;
             let after = match answer {
                 Ok(remote) => self.apply_refund(&refund, &remote),
-                Err(HipoPayError::NotFound { .. }) => self.send_refund(&refund).await,
+                Err(HipoPayError::NotFound { .. }) => self.refund_not_found(&refund, &order).await,
                 Err(e) => Err(e.into()),
             };
             match after {
@@ -89,15 +113,86 @@ impl Engine {
                 Err(e) => report.errors.push(format!("refund #{}: {e}", refund.id)),
             }
         }
-        let open = self.ledger.orders_needing_attention()?;
+        let (open, refunds) = self.attention()?;
         report.still_pending_orders = open.iter().filter(|o| !o.status.is_final()).count();
-        report.still_pending_refunds = self
-            .ledger
-            .pending_refunds()?
-            .iter()
-            .filter(|r| r.status == RefundStatus::Pending)
-            .count();
+        report.still_pending_refunds = refunds.len();
         report.needs_review = open.into_iter().filter(|o| o.needs_review).collect();
         Ok(report)
+    }
+
+    /// What needs a person's eye in this engine's books: unclear orders and
+    /// orders paid after the cashier gave up, and unclear refunds. Another
+    /// acquirer's (demo orders seen from live mode) are not this counter's
+    /// to settle and stay out of the tray.
+    pub fn attention(&self) -> Result<(Vec<Order>, Vec<Refund>), CashierError> {
+        let orders = self
+            .ledger
+            .orders_needing_attention()?
+            .into_iter()
+            .filter(|o| self.owns(&o.acquirer))
+            .collect();
+        let mut refunds = Vec::new();
+        for r in self.ledger.pending_refunds()? {
+            if r.status == RefundStatus::Pending
+                && self.owns(&self.ledger.order(r.order_id)?.acquirer)
+            {
+                refunds.push(r);
+            }
+        }
+        Ok((orders, refunds))
+    }
+}
+
+/// Written a moment ago and not recorded as sent: possibly leaving right now.
+fn young_and_unsent(sent_at: Option<i64>, created_at: i64) -> bool {
+    sent_at.is_none() && !older_than(created_at, IN_FLIGHT_GRACE)
+}
+
+impl Engine {
+    /// HipoPay does not know this refund by our refund number. Never sent,
+    /// it is sent now (same number: the same refund). Sent before, it may
+    /// have landed all the same (an answer whose shape hides our number):
+    /// the order's refundable amount at HipoPay tells, and only a clear
+    /// "it is not there" sends it again. Anything else waits for a manager.
+    async fn refund_not_found(
+        &self,
+        refund: &Refund,
+        order: &Order,
+    ) -> Result<Refund, CashierError> {
+        if refund.sent_count == 0 {
+            return self.send_refund(refund).await;
+        }
+        let remote = self
+            .client
+            .query_order(
+                order.wallet,
+                &order.merchant_order_no,
+                order.amount.currency,
+            )
+            .await?;
+        let mine = self.ledger.refunds_for_order(order.id)?;
+        let others_unclear = mine
+            .iter()
+            .any(|r| r.id != refund.id && r.status == RefundStatus::Pending);
+        let settled: i64 = mine
+            .iter()
+            .filter(|r| r.status == RefundStatus::Success)
+            .map(|r| r.amount.minor)
+            .sum();
+        let if_absent = order.amount.minor - settled;
+        match remote.refundable_minor {
+            Some(left) if !others_unclear && left == if_absent => self.send_refund(refund).await,
+            Some(left) if !others_unclear && left == if_absent - refund.amount.minor => self
+                .save_refund_note(
+                    refund,
+                    RefundStatus::Success,
+                    "HipoPay's refundable amount for the order shows this refund went through",
+                ),
+            _ => self.save_refund_note(
+                refund,
+                RefundStatus::Pending,
+                "HipoPay does not find this refund by its number and the order's refundable amount does not settle it: a manager checks it in HipoPay's back office before any new refund",
+            ),
+        }
     }
 }

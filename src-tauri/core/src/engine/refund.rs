@@ -54,7 +54,14 @@ impl Engine {
                 "the reason is longer than 120 characters".into(),
             ));
         }
-        let shift = self.ledger.require_open_shift()?;
+        if !self.owns(&order.acquirer) {
+            return Err(CashierError::ShiftMode(format!(
+                "order #{} was taken for {}; it can only be refunded from there",
+                order.id,
+                super::describe_books(&order.acquirer)
+            )));
+        }
+        let shift = self.require_shift()?;
         if order.payment_no.is_none() {
             return Err(CashierError::Input(format!(
                 "order #{} has no HipoPay number yet; check it first",
@@ -71,7 +78,9 @@ impl Engine {
             approved_by: manager.id,
         })?;
         crashpoint::hit(crashpoint::REFUND_COMMITTED);
-        let _busy = self.claim('r', refund.id);
+        let _busy = self.claim('r', refund.id).ok_or_else(|| {
+            CashierError::Busy(format!("refund #{} is being checked; try again", refund.id))
+        })?;
         self.emit_refund(&refund);
         self.send_refund(&refund).await
     }
@@ -80,7 +89,12 @@ impl Engine {
     pub(super) async fn send_refund(&self, refund: &Refund) -> Result<Refund, CashierError> {
         let order = self.ledger.order(refund.order_id)?;
         let payment_no = order.payment_no.clone().unwrap_or_default();
-        self.ledger.record_refund_sent(refund.id)?;
+        // The lease covers the request and its answer, with room to spare.
+        let lease = self.client.config().timeout + std::time::Duration::from_secs(10);
+        self.ledger.record_refund_sent(
+            refund.id,
+            i64::try_from(lease.as_millis()).unwrap_or(i64::MAX),
+        )?;
         crashpoint::hit(crashpoint::REFUND_RECORDED);
         let answer = self
             .client
@@ -157,6 +171,16 @@ impl Engine {
         };
         let error = (status == RefundStatus::Failed).then_some("HipoPay reports the refund failed");
         self.save_refund(refund.id, status, remote.refund_no.as_deref(), error)
+    }
+
+    /// Records a status decided from something other than a refund answer.
+    pub(super) fn save_refund_note(
+        &self,
+        refund: &Refund,
+        status: RefundStatus,
+        note: &str,
+    ) -> Result<Refund, CashierError> {
+        self.save_refund(refund.id, status, None, Some(note))
     }
 
     fn save_refund(

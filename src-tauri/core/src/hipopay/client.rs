@@ -267,13 +267,28 @@ impl HipoPayClient {
         // answer a `refunds` list instead, so pick ours out of it.
         let one = match (data.get("refund"), data.get("refunds")) {
             (Some(r), _) => r.clone(),
-            (None, Some(Value::Array(list))) => list
-                .iter()
-                .find(|r| r.get("outer_refund_no").and_then(Value::as_str) == Some(outer_refund_no))
-                .cloned()
-                .ok_or(HipoPayError::NotFound {
-                    message: "refund not in the list".into(),
-                })?,
+            (None, Some(Value::Array(list))) => {
+                let ours = list.iter().find(|r| {
+                    r.get("outer_refund_no").and_then(Value::as_str) == Some(outer_refund_no)
+                });
+                match ours {
+                    Some(r) => r.clone(),
+                    // Absent from a list that names every refund's number: a
+                    // definite "HipoPay has no such refund".
+                    None if list.iter().all(|r| r.get("outer_refund_no").is_some()) => {
+                        return Err(HipoPayError::NotFound {
+                            message: "refund not in the list".into(),
+                        })
+                    }
+                    // A list without our numbers cannot say whether ours is in
+                    // it: unknown, so nothing is sent again on its word.
+                    None => {
+                        return Err(HipoPayError::Malformed(
+                            "the refunds listed carry no outer_refund_no to find ours by".into(),
+                        ))
+                    }
+                }
+            }
             _ => Value::Null,
         };
         RemoteRefund::from_json(&one, currency)
@@ -384,7 +399,18 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
     // An HTTP 200 may still carry an error in `meta`.
     let effective = match (status, meta_status, success) {
         (200, Some(code), _) if code != 200 => code,
-        (200, _, Some(false)) => 400,
+        // "Not successful" with no code says neither what failed nor whether
+        // a charge went through: unknown, so the order is asked about, never
+        // failed on this word alone.
+        (200, _, Some(false)) => {
+            return Err(HipoPayError::UnexpectedStatus {
+                status: 200,
+                message: format!(
+                    "HipoPay answered success=false without a code: {}",
+                    short(message)
+                ),
+            })
+        }
         _ => status,
     };
     if effective == 200 {
@@ -649,6 +675,13 @@ mod tests {
                 message: "bad amount".into()
             }
         );
+        // success:false with no code says nothing definite: unknown, asked about.
+        let e = err(200, r#"{"meta":{"message":"busy","success":false}}"#);
+        assert!(
+            matches!(e, HipoPayError::UnexpectedStatus { status: 200, .. }),
+            "{e:?}"
+        );
+        assert!(e.outcome_unknown());
         assert!(matches!(
             err(200, r#"{"meta": {"status_code": 200,"#),
             HipoPayError::Malformed(_)

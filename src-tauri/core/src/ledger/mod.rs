@@ -13,7 +13,7 @@ mod staff;
 pub use orders::{NewOrder, Order, OrderFilter, OrderStatus, OrderUpdate, PaymentFlow};
 pub use refunds::{NewRefund, Refund, RefundStatus};
 pub use report::{CurrencyTotals, ShiftReport, WalletTotals};
-pub use shifts::Shift;
+pub use shifts::{same_books, Shift};
 pub use staff::{Role, Staff};
 
 use rusqlite::Connection;
@@ -38,6 +38,12 @@ pub enum LedgerError {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Rule(String),
+    #[error("no shift is open; open a shift first")]
+    NoOpenShift,
+    #[error("shift #{0} is still open; close it before opening another")]
+    ShiftStillOpen(i64),
+    #[error("this payment code was already used; ask the customer to refresh it, then scan again")]
+    CodeUsed,
     #[error("{0} not found")]
     NotFound(String),
     #[error("wrong PIN")]

@@ -95,6 +95,8 @@ pub struct Order {
     pub created_at: i64,
     pub updated_at: i64,
     pub charge_sent_at: Option<i64>,
+    /// Whose books (its shift's acquirer: "demo", "live:<agent>:<merchant>", or "").
+    pub acquirer: String,
 }
 
 impl Order {
@@ -130,6 +132,9 @@ impl Serialize for Order {
             abandoned: bool,
             needs_review: bool,
             shift_id: i64,
+            /// "demo" (the built-in sandbox, no money moved) or "live";
+            /// null for an order from before this was recorded.
+            mode: Option<&'static str>,
             created_at: String,
             updated_at: String,
         }
@@ -153,6 +158,7 @@ impl Serialize for Order {
             abandoned: self.abandoned,
             needs_review: self.needs_review,
             shift_id: self.shift_id,
+            mode: crate::config::mode_of(&self.acquirer),
             created_at: crate::time::iso(self.created_at),
             updated_at: crate::time::iso(self.updated_at),
         }
@@ -197,7 +203,8 @@ pub struct OrderFilter {
 pub(crate) const SELECT_ORDER: &str = "SELECT o.*,
     (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds r WHERE r.order_id = o.id AND r.status = 'SUCCESS') AS refunded_minor,
     (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds r WHERE r.order_id = o.id AND r.status = 'PENDING') AS refund_pending_minor,
-    a.sent_at AS charge_sent_at
+    a.sent_at AS charge_sent_at,
+    (SELECT acquirer FROM shifts s WHERE s.id = o.shift_id) AS acquirer
   FROM orders o LEFT JOIN payment_attempts a ON a.order_id = o.id";
 
 pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
@@ -238,6 +245,7 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         charge_sent_at: r.get("charge_sent_at")?,
+        acquirer: r.get::<_, Option<String>>("acquirer")?.unwrap_or_default(),
     })
 }
 
@@ -263,9 +271,7 @@ impl Ledger {
                 |r| r.get(0),
             )?;
             if used {
-                return Err(LedgerError::Rule(
-                    "this payment code was already used; ask the customer to refresh it".into(),
-                ));
+                return Err(LedgerError::CodeUsed);
             }
         }
         let now = now_ms();

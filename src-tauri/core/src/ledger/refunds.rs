@@ -40,8 +40,18 @@ pub struct Refund {
     pub approved_by_name: String,
     pub error: Option<String>,
     pub sent_count: i64,
+    /// Until then (ms) a send of it may be under way, here or in another
+    /// process on this ledger: nobody sends it again before.
+    pub in_flight_until: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl Refund {
+    /// A send of this refund may be under way right now.
+    pub fn in_flight(&self) -> bool {
+        self.in_flight_until.is_some_and(|t| t > now_ms())
+    }
 }
 
 impl Serialize for Refund {
@@ -81,6 +91,9 @@ impl Serialize for Refund {
     }
 }
 
+/// The shortest lease on a refund being sent (ms).
+const SEND_LEASE_MS: i64 = 30_000;
+
 pub(crate) const SELECT_REFUND: &str =
     "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
   FROM refunds r JOIN orders o ON o.id = r.order_id JOIN staff st ON st.id = r.approved_by";
@@ -109,6 +122,7 @@ pub(crate) fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<Refund> {
         approved_by_name: r.get("approved_by_name")?,
         error: r.get("error")?,
         sent_count: r.get("sent_count")?,
+        in_flight_until: r.get("in_flight_until")?,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
@@ -172,10 +186,12 @@ impl Ledger {
             )));
         }
         let now = now_ms();
+        // Leased from the start: between this commit and its send (a few
+        // milliseconds) no other process may take it for a lost refund.
         tx.execute(
-            "INSERT INTO refunds (order_id, shift_id, outer_refund_no, amount_minor, status, reason, approved_by, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'PENDING', ?5, ?6, ?7, ?7)",
-            params![new.order_id, new.shift_id, new.outer_refund_no, amount, new.reason, new.approved_by, now],
+            "INSERT INTO refunds (order_id, shift_id, outer_refund_no, amount_minor, status, reason, approved_by, created_at, updated_at, in_flight_until)
+             VALUES (?1, ?2, ?3, ?4, 'PENDING', ?5, ?6, ?7, ?7, ?8)",
+            params![new.order_id, new.shift_id, new.outer_refund_no, amount, new.reason, new.approved_by, now, now + SEND_LEASE_MS],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
@@ -197,11 +213,14 @@ impl Ledger {
         Ok(refund)
     }
 
-    pub fn record_refund_sent(&self, id: i64) -> Result<(), LedgerError> {
+    /// Records a send about to leave, leased for `lease_ms` (how long its
+    /// answer may take): no other process sends it again before then.
+    pub fn record_refund_sent(&self, id: i64, lease_ms: i64) -> Result<(), LedgerError> {
         let conn = self.conn();
+        let now = now_ms();
         conn.execute(
-            "UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1 WHERE id = ?2",
-            params![now_ms(), id],
+            "UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1, in_flight_until = ?2 WHERE id = ?3",
+            params![now, now.saturating_add(lease_ms.max(SEND_LEASE_MS)), id],
         )?;
         audit::append(&conn, None, "refund_sent", Some("refund"), Some(id), "")?;
         Ok(())
@@ -226,8 +245,9 @@ impl Ledger {
             RefundStatus::Success => None,
             _ => error.map(str::to_string).or(before.error.clone()),
         };
+        // An answer (or a decision) ends the send: the lease goes.
         tx.execute(
-            "UPDATE refunds SET status = ?1, refund_no = ?2, error = ?3, updated_at = ?4 WHERE id = ?5",
+            "UPDATE refunds SET status = ?1, refund_no = ?2, error = ?3, updated_at = ?4, in_flight_until = NULL WHERE id = ?5",
             params![status.as_str(), refund_no, error, now_ms(), id],
         )?;
         if status != before.status {

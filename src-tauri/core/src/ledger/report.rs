@@ -51,6 +51,9 @@ pub struct ShiftReport {
     pub opened_at: String,
     pub closed_at: Option<String>,
     pub open: bool,
+    /// "demo" (the sandbox: no money moved) or "live"; null for a shift
+    /// from before this was recorded.
+    pub mode: Option<&'static str>,
     pub by_wallet: Vec<WalletTotals>,
     pub totals: Vec<CurrencyTotals>,
     pub refunds_by_approver: Vec<ApproverTotals>,
@@ -168,6 +171,7 @@ impl Ledger {
             opened_at: crate::time::iso(shift.opened_at),
             closed_at: shift.closed_at.map(crate::time::iso),
             open: shift.closed_at.is_none(),
+            mode: crate::config::mode_of(&shift.acquirer),
             by_wallet,
             totals,
             refunds_by_approver,
@@ -181,7 +185,10 @@ impl Ledger {
     }
 
     /// Writes the shift as CSV (UTF-8 with a BOM so spreadsheets read CJK
-    /// text right): one row per order and one per refund. Returns the row count.
+    /// text right): one row per order and one per refund. `amount` is what
+    /// was asked (refunds negative); `net` is what counted (PAID orders,
+    /// SUCCESS refunds), so its sum per currency is the shift's net. Returns
+    /// the row count.
     pub fn export_shift_csv(
         &self,
         shift: &Shift,
@@ -204,12 +211,15 @@ impl Ledger {
             "status",
             "currency",
             "amount",
+            "net",
             "cashier",
             "approved_by",
             "note",
             "error",
+            "mode",
         ])
         .map_err(csv_err)?;
+        let mode = crate::config::mode_of(&shift.acquirer).unwrap_or_default();
         let conn = self.conn();
         let mut rows = 0;
         let mut stmt = conn.prepare(
@@ -228,6 +238,11 @@ impl Ledger {
             let text = |i: usize| -> Result<String, rusqlite::Error> {
                 Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
             };
+            let amount: i64 = r.get(8)?;
+            let status = text(6)?;
+            // What the row adds to the takings: a PAID order its amount, any
+            // other (declined, expired, still unclear) nothing.
+            let net = if status == "PAID" { amount } else { 0 };
             w.write_record([
                 "order".to_string(),
                 id.to_string(),
@@ -238,13 +253,15 @@ impl Ledger {
                 String::new(),
                 text(4)?,
                 text(5)?,
-                text(6)?,
+                status,
                 cur.clone(),
-                format_minor(r.get(8)?, currency),
-                text(9)?,
+                format_minor(amount, currency),
+                format_minor(net, currency),
+                inert(text(9)?),
                 String::new(),
-                text(10)?,
-                text(11)?,
+                inert(text(10)?),
+                inert(text(11)?),
+                mode.to_string(),
             ])
             .map_err(csv_err)?;
             rows += 1;
@@ -267,8 +284,11 @@ impl Ledger {
             let text = |i: usize| -> Result<String, rusqlite::Error> {
                 Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
             };
-            // Refunds are money going out: negative, so a column sum is the net.
+            // Refunds are money going out: negative. Only a SUCCESS refund
+            // counts in `net`, so the column's sum per currency is the net.
             let amount: i64 = r.get(10)?;
+            let status = text(8)?;
+            let net = if status == "SUCCESS" { -amount } else { 0 };
             w.write_record([
                 "refund".to_string(),
                 id.to_string(),
@@ -279,18 +299,45 @@ impl Ledger {
                 text(5)?,
                 text(6)?,
                 text(7)?,
-                text(8)?,
+                status,
                 cur.clone(),
                 format_minor(-amount, currency),
-                text(11)?,
-                text(12)?,
-                text(13)?,
-                text(14)?,
+                format_minor(net, currency),
+                inert(text(11)?),
+                inert(text(12)?),
+                inert(text(13)?),
+                inert(text(14)?),
+                mode.to_string(),
             ])
             .map_err(csv_err)?;
             rows += 1;
         }
         w.flush().map_err(io)?;
         Ok(rows)
+    }
+}
+
+/// Free text (a note, a reason, a name, an error) as a spreadsheet shows it,
+/// never as a formula it runs: a leading `=`, `+`, `-`, `@` or control
+/// character gets a `'` in front.
+fn inert(text: String) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    #[test]
+    fn free_text_never_becomes_a_formula() {
+        assert_eq!(
+            super::inert("=HYPERLINK(\"x\")".into()),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(super::inert("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(super::inert("-2+3".into()), "'-2+3");
+        assert_eq!(super::inert("奶茶 x2".into()), "奶茶 x2");
+        assert_eq!(super::inert(String::new()), "");
     }
 }

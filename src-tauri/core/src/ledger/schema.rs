@@ -100,8 +100,20 @@ CREATE INDEX orders_amount ON orders (amount_minor, created_at);
 CREATE INDEX refunds_order_status ON refunds (order_id, status);
 "#;
 
+/// Whose books a shift is: demo and live payments (and two merchants) never
+/// share a shift, and reconciliation asks only the acquirer an order went to.
+/// And a lease on a refund being sent, so that another process on the same
+/// ledger never sends it a second time while the first send is under way.
+const V3: &str = r#"
+-- 'demo' (the built-in sandbox), 'live:<agent_no>:<merchant_no>', or '' for
+-- shifts from before this was recorded (taken to belong to any).
+ALTER TABLE shifts ADD COLUMN acquirer TEXT NOT NULL DEFAULT '';
+-- Until this time (ms) a send of this refund may be under way.
+ALTER TABLE refunds ADD COLUMN in_flight_until INTEGER;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 #[cfg(test)]

@@ -12,10 +12,25 @@ pub struct Shift {
     pub opened_at: i64,
     pub closed_at: Option<i64>,
     pub closed_by: Option<i64>,
+    /// Whose books: "demo", "live:<agent_no>:<merchant_no>", or "" (a shift
+    /// from before this was recorded, taken to belong to any).
+    pub acquirer: String,
+}
+
+impl Shift {
+    /// Whether payments for `acquirer` may be taken in this shift.
+    pub fn belongs_to(&self, acquirer: &str) -> bool {
+        same_books(&self.acquirer, acquirer)
+    }
+}
+
+/// Two acquirer keys name the same books ("" is a record from before keys).
+pub fn same_books(a: &str, b: &str) -> bool {
+    a.is_empty() || b.is_empty() || a == b
 }
 
 const SELECT: &str =
-    "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by
+    "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by, s.acquirer
                       FROM shifts s JOIN staff st ON st.id = s.staff_id";
 
 fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
@@ -26,11 +41,19 @@ fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
         opened_at: r.get("opened_at")?,
         closed_at: r.get("closed_at")?,
         closed_by: r.get("closed_by")?,
+        acquirer: r.get("acquirer")?,
     })
 }
 
 impl Ledger {
+    /// Opens a shift whose payments go to no acquirer in particular (tests,
+    /// benchmarks); the app and the CLI use `open_shift_for`.
     pub fn open_shift(&self, staff_id: i64) -> Result<Shift, LedgerError> {
+        self.open_shift_for(staff_id, "")
+    }
+
+    /// Opens a shift for one acquirer's books (`Config::acquirer_key`).
+    pub fn open_shift_for(&self, staff_id: i64, acquirer: &str) -> Result<Shift, LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let open: Option<i64> = tx
@@ -39,13 +62,11 @@ impl Ledger {
             })
             .optional()?;
         if let Some(id) = open {
-            return Err(LedgerError::Rule(format!(
-                "shift #{id} is still open; close it first"
-            )));
+            return Err(LedgerError::ShiftStillOpen(id));
         }
         tx.execute(
-            "INSERT INTO shifts (staff_id, opened_at) VALUES (?1, ?2)",
-            params![staff_id, now_ms()],
+            "INSERT INTO shifts (staff_id, opened_at, acquirer) VALUES (?1, ?2, ?3)",
+            params![staff_id, now_ms(), acquirer],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
@@ -54,7 +75,7 @@ impl Ledger {
             "shift_opened",
             Some("shift"),
             Some(id),
-            "",
+            acquirer,
         )?;
         let shift = tx.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], shift_from_row)?;
         tx.commit()?;
@@ -74,8 +95,7 @@ impl Ledger {
 
     /// The open shift, or a clear error telling the cashier to open one.
     pub fn require_open_shift(&self) -> Result<Shift, LedgerError> {
-        self.current_shift()?
-            .ok_or_else(|| LedgerError::Rule("no shift is open; open a shift first".into()))
+        self.current_shift()?.ok_or(LedgerError::NoOpenShift)
     }
 
     pub fn shift(&self, id: i64) -> Result<Shift, LedgerError> {
@@ -116,7 +136,7 @@ impl Ledger {
                 r.get(0)
             })
             .optional()?
-            .ok_or_else(|| LedgerError::Rule("no shift is open".into()))?;
+            .ok_or(LedgerError::NoOpenShift)?;
         tx.execute(
             "UPDATE shifts SET closed_at = ?1, closed_by = ?2 WHERE id = ?3",
             params![now_ms(), closed_by, id],

@@ -16,12 +16,14 @@ use std::time::Duration;
 
 pub async fn run(cli: Cli) -> Result<i32, CashierError> {
     let defaults = default_paths();
-    let config_path = cli.config.clone().unwrap_or(defaults.config_file);
+    let config = match &cli.config {
+        Some(named) => Config::load_named(named)?,
+        None => Config::load(&defaults.config_file)?,
+    };
     let db_path = cli
         .db
         .clone()
         .unwrap_or_else(|| defaults.data_dir.join("cashier.sqlite3"));
-    let config = Config::load(&config_path)?;
     let data_dir = db_path
         .parent()
         .map(|p| p.to_path_buf())
@@ -54,19 +56,33 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
         Command::Pay(args) => pay(engine, args, j).await,
         Command::Qr(args) => qr(engine, args, j).await,
         Command::Order { id } => {
-            let order = engine.refresh_order(&id).await?;
+            // HipoPay unreachable or unclear: the order as the ledger has it,
+            // still "not known yet" (exit 3), with why it could not be checked.
+            let (order, check_error) = match engine.refresh_order(&id).await {
+                Ok(order) => (order, None),
+                Err(e) => match engine.ledger().find_order(&id) {
+                    Ok(stored) if !stored.status.is_final() => (stored, Some(e.to_string())),
+                    _ => return Err(e),
+                },
+            };
             let refunds = engine.ledger().refunds_for_order(order.id)?;
             if j {
                 let mut value =
                     serde_json::to_value(&order).map_err(|e| CashierError::Input(e.to_string()))?;
                 value["refunds"] = serde_json::to_value(&refunds)
                     .map_err(|e| CashierError::Input(e.to_string()))?;
+                if let Some(why) = &check_error {
+                    value["check_error"] = why.clone().into();
+                }
                 output::json(&value);
             } else {
                 println!("{}", output::order_text(&order));
                 for r in &refunds {
                     println!("{}", output::refund_text(r));
                 }
+            }
+            if let Some(why) = &check_error {
+                eprintln!("cashier-cli: could not check with HipoPay now: {why}");
             }
             Ok(output::order_exit(&order))
         }
@@ -167,8 +183,7 @@ fn shift(engine: &Engine, cmd: ShiftCommand, j: bool) -> Result<i32, CashierErro
     match cmd {
         ShiftCommand::Open { staff } => {
             let pin = pins::read(pins::OWN_PIN, &format!("PIN for {staff}"))?;
-            let person = ledger.verify_staff_pin(&staff, &pin)?;
-            let shift = ledger.open_shift(person.id)?;
+            let shift = engine.open_shift(&staff, &pin)?;
             if j {
                 output::json(&shift);
             } else {
