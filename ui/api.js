@@ -2,8 +2,9 @@
 // and never touch window.__TAURI__, so the contract lives in one file.
 // Argument objects use the contract's snake_case keys, exactly as sent.
 
-const KINDS = new Set(['input', 'code', 'auth', 'shift', 'busy', 'not_found', 'config',
-  'signature', 'clock', 'network', 'declined', 'acquirer', 'storage', 'scanner']);
+const KINDS = new Set(['input', 'code', 'code_used', 'auth', 'shift', 'shift_open', 'shift_mode', 'busy',
+  'not_found', 'config', 'signature', 'clock', 'network', 'declined', 'acquirer', 'storage',
+  'scanner', 'qr_unavailable']);
 
 /** Every rejection becomes {kind, message}; unknown shapes get kind "unknown". */
 export function normalizeError(e) {

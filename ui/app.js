@@ -76,6 +76,7 @@ function go(name, params = {}) {
   else if (st && st.staff_count === 0) target = 'first-run';
   else if (target === 'sale' && !(st && st.shift)) target = 'login';
   else if (target === 'first-run') target = st && st.shift ? 'sale' : 'login';
+  else if (target === 'login' && st && st.shift) target = 'sale'; // a shift is already open
 
   if (current && current !== target) screens[current].hide?.();
   for (const section of $$('main > section.screen')) {

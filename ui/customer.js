@@ -8,7 +8,7 @@ import * as api from './api.js';
 import { translate, normalizeLanguage } from './i18n.js';
 import { formatMoney } from './money.js';
 
-/** A paid or not-paid screen goes back to the welcome after this long. */
+/** A paid, not-paid or checking screen goes back to the welcome after this long. */
 const OUTCOME_MS = 30_000;
 
 const $ = (id) => document.getElementById(id);
@@ -31,8 +31,10 @@ function say(langs, key, vars = {}) {
 
 function render() {
   clearTimeout(fadeTimer);
-  const { language, view } = latest || { language: 'en', view: { state: 'welcome' } };
+  const { language, view, demo } = latest || { language: 'en', view: { state: 'welcome' } };
   const langs = languages(language);
+  $('cust-demo').hidden = !demo;
+  $('cust-demo').textContent = say(langs, 'customer.demo').filter(Boolean).join(' · ');
   document.documentElement.lang = langs[0];
   document.title = translate(langs[0], 'customer.title');
   const state = view.state;
@@ -73,9 +75,10 @@ function render() {
     qr.hidden = true;
     qr.removeAttribute('src');
   }
-  if (state === 'paid' || state === 'not_paid') {
+  // An outcome is for the customer who paid; the next one sees the welcome.
+  if (state === 'paid' || state === 'not_paid' || state === 'checking') {
     fadeTimer = setTimeout(() => {
-      latest = { language, view: { state: 'welcome' } };
+      latest = { language, demo, view: { state: 'welcome' } };
       render();
     }, OUTCOME_MS);
   }

@@ -117,6 +117,12 @@ export function failureAdvice(errorMessage, status) {
   if (/AUTHCODE|AUTH_CODE|CODE.*(USED|EXPIRE|INVALID)/.test(s)) {
     return { reason: t('fail.codeExpired'), next: t('fail.nextRefreshCode') };
   }
+  if (/QR CODE (NEVER ARRIVED|DID NOT ARRIVE)/.test(s)) {
+    return { reason: t('fail.qrMissing'), next: t('fail.nextNewQr') };
+  }
+  if (/NEVER RECEIVED|NOT SENT|NOTHING WAS TAKEN/.test(s)) {
+    return { reason: t('fail.notSent'), next: t('fail.nextRefreshCode') };
+  }
   if (/CANCEL/.test(s)) {
     return { reason: t('fail.cancelled'), next: t('fail.nextAskAgain') };
   }

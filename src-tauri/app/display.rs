@@ -11,19 +11,25 @@ use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 pub const LABEL: &str = "customer";
 const EVENT: &str = "customer-view";
 
-/// What the customer window gets: the view and the language to say it in.
+/// What the customer window gets: the view, the language to say it in, and
+/// whether this is the demo sandbox (the customer must not think they paid).
 #[derive(Serialize, Clone)]
 pub struct CustomerScreen {
     pub language: String,
+    pub demo: bool,
     pub view: CustomerView,
 }
 
 pub fn screen(state: &AppState, view: CustomerView) -> CustomerScreen {
-    let language = state
-        .config()
-        .map(|c| c.ui.language)
-        .unwrap_or_else(|_| "en".into());
-    CustomerScreen { language, view }
+    let runtime = state.runtime().ok();
+    CustomerScreen {
+        language: runtime
+            .as_ref()
+            .map(|rt| rt.config.ui.language.clone())
+            .unwrap_or_else(|| "en".into()),
+        demo: runtime.is_some_and(|rt| rt.demo.is_some()),
+        view,
+    }
 }
 
 /// Sends a changed view to the customer window, if it is open.

@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub struct Paths {
     pub config_file: PathBuf,
+    /// Named by CASHIER_CONFIG: it must exist (no quiet demo mode).
+    pub config_named: bool,
     pub db_file: PathBuf,
     pub data_dir: PathBuf,
 }
@@ -22,9 +24,9 @@ impl Paths {
     /// The same places and variables as `cashier-cli`.
     pub fn from_env() -> Paths {
         let defaults = default_paths();
-        let config_file = std::env::var_os("CASHIER_CONFIG")
-            .map(PathBuf::from)
-            .unwrap_or(defaults.config_file);
+        let named = std::env::var_os("CASHIER_CONFIG").map(PathBuf::from);
+        let config_named = named.is_some();
+        let config_file = named.unwrap_or(defaults.config_file);
         let db_file = std::env::var_os("CASHIER_DB")
             .map(PathBuf::from)
             .unwrap_or_else(|| defaults.data_dir.join("cashier.sqlite3"));
@@ -34,6 +36,7 @@ impl Paths {
             .unwrap_or(defaults.data_dir);
         Paths {
             config_file,
+            config_named,
             db_file,
             data_dir,
         }
@@ -229,6 +232,10 @@ impl AppState {
 
 /// The config file read and the core started on it, live or demo.
 async fn start_core(paths: &Paths) -> Result<Runtime, CashierError> {
-    let config = Config::load(&paths.config_file)?;
+    let config = if paths.config_named {
+        Config::load_named(&paths.config_file)?
+    } else {
+        Config::load(&paths.config_file)?
+    };
     Runtime::start(config, &paths.db_file, &paths.data_dir).await
 }

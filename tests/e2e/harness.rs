@@ -432,6 +432,23 @@ impl App {
         );
     }
 
+    /// The screen shown fits the window: nothing (a button) below the fold.
+    pub async fn assert_fits(&self, what: &str) {
+        let sizes = self
+            .client
+            .execute(
+                "const m = document.querySelector('main'); return [m.scrollHeight, m.clientHeight];",
+                vec![],
+            )
+            .await
+            .expect("sizes");
+        let (scroll, client) = (sizes[0].as_i64(), sizes[1].as_i64());
+        assert!(
+            scroll <= client,
+            "{what} needs scrolling: {scroll:?} px of content in {client:?} px"
+        );
+    }
+
     /// Makes the window whose title contains `title` (exactly `title` when
     /// several do) the one the next commands drive.
     pub async fn switch_to_window(&self, title: &str) {

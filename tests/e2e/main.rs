@@ -344,13 +344,16 @@ async fn screenshots(lang: &'static str) {
     app.scanner_burst("134567890123456102").await; // confirming on the phone, then paid
     app.wait_attr("#result", "data-status", "WAITING", 20).await;
     app.screenshot(lang, "04-waiting").await;
+    app.assert_fits("04-waiting").await;
     app.wait_attr("#result", "data-status", "PAID", 20).await;
     app.screenshot(lang, "05-paid").await;
+    app.assert_fits("05-paid").await;
     app.click("#btn-new-sale").await;
     app.keypad("42").await;
     app.scanner_burst("134567890123456101").await;
     app.wait_attr("#result", "data-status", "FAILED", 20).await;
     app.screenshot(lang, "06-declined").await;
+    app.assert_fits("06-declined").await;
     app.click("#btn-new-sale").await;
     app.keypad("9.90").await;
     app.scanner_burst("284567890123456103").await;
@@ -358,6 +361,7 @@ async fn screenshots(lang: &'static str) {
     app.click("#btn-stop-waiting").await;
     app.wait_attr("#result", "data-status", "PENDING", 20).await;
     app.screenshot(lang, "07-pending").await;
+    app.assert_fits("07-pending").await;
     app.click("#btn-new-sale").await;
     app.keypad("66").await;
     app.click("#btn-qr-wechat").await;
@@ -570,5 +574,25 @@ async fn the_customer_display_is_switched_on_and_off_in_settings() {
     }
     let config = std::fs::read_to_string(&app.config_file).unwrap();
     assert!(config.contains("customer_display = false"), "{config}");
+    app.close().await;
+}
+
+/// A shift keeps one acquirer's books: going back to demo mode waits until
+/// the live shift is closed, and nothing changes meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mode_waits_for_the_live_shift_to_close() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.nav("settings").await;
+    app.fill("#settings-pin", MANAGER_PIN).await;
+    app.click("#btn-demo-mode").await;
+    app.wait_visible("#settings-result .error-detail").await;
+    let shown = app.text("#settings-result").await;
+    assert!(shown.contains("Close it first"), "{shown}");
+    assert!(shown.contains("close shift #1 first"), "{shown}");
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(config.contains("[hipopay]"), "still live: {config}");
+    let demo_banner = app.client.find(Locator::Css("#demo-banner")).await.unwrap();
+    assert!(!demo_banner.is_displayed().await.unwrap());
     app.close().await;
 }

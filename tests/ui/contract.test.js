@@ -33,7 +33,7 @@ const REQUIRED_IDS = [
   'btn-startup-retry',
 ];
 
-const CUSTOMER_IDS = ['customer-screen', 'cust-wallet', 'cust-label', 'cust-amount', 'cust-qr', 'cust-line', 'cust-line2', 'cust-note'];
+const CUSTOMER_IDS = ['cust-demo', 'customer-screen', 'cust-wallet', 'cust-label', 'cust-amount', 'cust-qr', 'cust-line', 'cust-line2', 'cust-note'];
 
 test('every contract id exists exactly once', () => {
   for (const id of REQUIRED_IDS) {
@@ -118,8 +118,8 @@ test('every key used in markup and code is in the dictionary', () => {
     for (const m of src.matchAll(/'(customer\.[a-zA-Z]+)'/g)) used.add(m[1]); // the customer display's tables
   }
   // keys built from values at run time
-  const kinds = ['input', 'code', 'auth', 'shift', 'busy', 'not_found', 'config', 'signature', 'clock',
-    'network', 'declined', 'acquirer', 'storage', 'scanner', 'unknown'];
+  const kinds = ['input', 'code', 'code_used', 'auth', 'shift', 'shift_open', 'shift_mode', 'busy', 'not_found', 'config',
+    'signature', 'clock', 'network', 'declined', 'acquirer', 'storage', 'scanner', 'qr_unavailable', 'unknown'];
   kinds.forEach((k) => used.add(`err.${k}`));
   ['PAID', 'PENDING', 'FAILED', 'EXPIRED', 'SUCCESS'].forEach((s) => used.add(`status.${s}`));
   ['wechat', 'alipay'].forEach((w) => used.add(`wallet.${w}`));

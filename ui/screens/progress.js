@@ -10,7 +10,19 @@ import { maskCode, walletOfCode } from '../scanner.js';
 const WAIT_SECS = { wechat: 45, alipay: 60 }; // how long the counter waits per wallet
 const WAITING_AFTER_MS = 1500; // quicker answers never flash "confirming on phone"
 const KEY_GUARD_MS = 700; // a stray Enter must not dismiss a result unseen
-const BACK_TO_SALE = new Set(['code', 'input', 'shift', 'busy', 'auth']); // refused before any charge
+const BACK_TO_SALE = new Set(['code', 'code_used', 'input', 'shift', 'shift_mode', 'busy', 'auth']); // refused before any charge
+// Errors after which nothing can have been taken: the core refused before
+// the charge left (a key, clock, config or connection fault) or HipoPay
+// refused it, and the order, if any, is already FAILED in the ledger. Any
+// other error (storage, unknown) may come after the charge left.
+const NOTHING_TAKEN = new Set(['signature', 'clock', 'network', 'acquirer', 'config', 'declined']);
+
+/** What a failed payment call means at the counter, by its error kind. */
+export function errorOutcome(kind) {
+  if (BACK_TO_SALE.has(kind)) return 'back-to-sale'; // nothing was sent
+  if (NOTHING_TAKEN.has(kind)) return 'not-paid';
+  return 'unclear'; // may have been taken: never "not paid"
+}
 
 let ctx;
 let run = null; // the payment on screen
@@ -117,6 +129,45 @@ function finish(order) {
   $('#btn-new-sale').focus();
 }
 
+/**
+ * A payment call failed. If its order exists, the ledger says what happened
+ * (never a guess); without an order, only a refusal before any charge is
+ * "not paid", anything else is unclear: do not charge again.
+ */
+async function afterError(err) {
+  const r = run;
+  if (r && r.orderId) {
+    try {
+      const { order } = await ctx.api.orderDetail({ order_id: r.orderId });
+      if (run !== r) return;
+      finish(order);
+      toastError(err);
+      return;
+    } catch { /* the ledger cannot be read either: unclear below */ }
+  }
+  if (run !== r) return;
+  if (errorOutcome(err.kind) === 'not-paid') fail(err);
+  else unclear(err);
+}
+
+/** The outcome is not known and the ledger could not say: never "not paid". */
+function unclear(err) {
+  stopTimers();
+  if (!run) return;
+  run.final = true;
+  run.shown = 'PENDING';
+  run.shownAt = Date.now();
+  const { text, detail } = errorText(err);
+  paint('PENDING', {
+    title: t('result.pending'),
+    reason: [t('result.unclearHint'), text, detail ? t('result.detail', { detail }) : ''],
+  });
+  setButtons(run.orderId ? ['btn-result-check', 'btn-new-sale'] : ['btn-new-sale']);
+  ctx.sounds.pending();
+  ctx.clearSale(); // never charge this amount again by reflex
+  $('#btn-new-sale').focus();
+}
+
 /** The backend refused before anything was charged, or could not be reached. */
 function fail(err) {
   stopTimers();
@@ -146,7 +197,7 @@ async function startScan({ amount, currency, code, note }) {
     if (run && run.token === token) finish(order);
   } catch (err) {
     if (!run || run.token !== token) return;
-    if (BACK_TO_SALE.has(err.kind)) {
+    if (errorOutcome(err.kind) === 'back-to-sale') {
       // Nothing was sent: back to the amount, which is kept, with the reason.
       stopTimers();
       run = null;
@@ -157,7 +208,7 @@ async function startScan({ amount, currency, code, note }) {
       ctx.go('sale', { force: true });
       return;
     }
-    fail(err);
+    await afterError(err);
   } finally {
     ctx.setBusy(false); // only one payment runs at a time, so this one was it
   }
@@ -216,7 +267,7 @@ export default {
       finish(params.order);
     } else if (params.error) {
       run = { token: {}, mode: 'qr', orderId: null, ...params.context, final: false, shown: null };
-      fail(params.error);
+      afterError(params.error);
     }
   },
   hide() {

@@ -77,7 +77,12 @@ async function start({ wallet, amount, currency, note }) {
       clearInterval(tick);
       current = null;
       ctx.setBusy(false);
-      ctx.go('progress', { error: err, context: { wallet, amount: order.amount, currency: order.currency }, force: true });
+      // The QR exists and may still be paid: progress asks the ledger.
+      ctx.go('progress', {
+        error: err,
+        context: { wallet, amount: order.amount, currency: order.currency, orderId: order.id },
+        force: true,
+      });
     }
     return;
   }

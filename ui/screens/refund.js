@@ -4,7 +4,7 @@
 
 import { t } from '../i18n.js';
 import { $, h, chip, money, walletName, formatWhen, setError, validPin, toastError, setChildren } from '../ui.js';
-import { isPositive, isValidAmount, compareDecimal, toWire } from '../money.js';
+import { isPositive, isValidAmount, compareDecimal, toWire, decimalsFor } from '../money.js';
 
 let ctx;
 let order = null;
@@ -71,7 +71,9 @@ function validate() {
   if (o.status !== 'PAID' || !isPositive(o.refundable)) return t('refund.nothingLeft');
   if (partial) {
     const a = $('#refund-amount').value.trim();
-    if (!isValidAmount(a, o.currency) || !isPositive(a)) return t('refund.badAmount');
+    if (!isValidAmount(a, o.currency) || !isPositive(a)) {
+      return t(decimalsFor(o.currency) === 0 ? 'refund.badAmountWhole' : 'refund.badAmount', { currency: o.currency });
+    }
     if (compareDecimal(a, o.refundable) > 0) {
       return t('refund.tooMuch', { amount: money(o.refundable, o.currency) });
     }

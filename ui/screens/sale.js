@@ -36,9 +36,17 @@ function press(key) {
   render();
 }
 
+let defaultCurrency = null; // the terminal's currency when this screen last looked
+
 function fillCurrencies() {
   const st = ctx.state.status || {};
   const list = st.currencies && st.currencies.length ? st.currencies : [st.currency || 'HKD'];
+  // A new default (Settings) applies at once; otherwise a currency picked
+  // for this sale stays until the sale ends (reset).
+  if (st.currency && st.currency !== defaultCurrency) {
+    defaultCurrency = st.currency;
+    currency = st.currency;
+  }
   if (!currency || !list.includes(currency)) currency = st.currency || list[0];
   const sel = $('#currency-select');
   sel.replaceChildren(...list.map((c) => h('option', { value: c }, c)));
@@ -111,7 +119,12 @@ const sale = {
     amount = '';
     const note = $('#note-input');
     if (note) note.value = '';
-    if (ctx) render();
+    if (!ctx) return;
+    // Each sale starts in the terminal's currency: a JPY sale must not turn
+    // the next customer's "12" into ¥12 unnoticed.
+    currency = null;
+    fillCurrencies();
+    render();
   },
   onScan: charge,
   onTypedText(text) {

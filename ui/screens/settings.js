@@ -97,7 +97,10 @@ function collect() {
 
 function problems(s) {
   if (s.hipopay) {
-    if (!/^https?:\/\/\S+$/i.test(s.hipopay.base_url)) return t('settings.badUrl');
+    // https, or plain http to this computer only (a local sandbox or proxy).
+    const url = s.hipopay.base_url;
+    const local = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/\S*)?$/i.test(url);
+    if (!/^https:\/\/\S+$/i.test(url) && !local) return t('settings.badUrl');
     if (!s.hipopay.agent_no || !s.hipopay.merchant_no) return t('settings.needNumbers');
   }
   const gap = s.scanner.wedge_max_gap_ms;

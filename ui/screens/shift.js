@@ -137,7 +137,13 @@ export default {
     });
   },
   show() {
-    if (closed) { renderSide(); return; } // keep the summary until "Done"
+    // Keep a closed shift's summary until "Done", unless a new shift was
+    // opened meanwhile (from the Sale tab): then this is the new one's report.
+    if (closed && report && ctx.state.status?.shift?.id !== report.shift_id && ctx.state.status?.shift) {
+      closed = false;
+      report = null;
+    }
+    if (closed) { renderSide(); return; }
     $('#shift-report').hidden = false;
     $('#shift-summary').hidden = true;
     $('#shift-close-pin').value = '';

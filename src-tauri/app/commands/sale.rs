@@ -131,11 +131,8 @@ pub struct Attention {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn attention_list(state: State<'_, AppState>) -> Result<Attention> {
-    let ledger = state.engine()?.ledger().clone();
-    Ok(Attention {
-        orders: ledger.orders_needing_attention()?,
-        refunds: ledger.pending_refunds()?,
-    })
+    let (orders, refunds) = state.engine()?.attention()?;
+    Ok(Attention { orders, refunds })
 }
 
 #[tauri::command(rename_all = "snake_case")]

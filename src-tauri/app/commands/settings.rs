@@ -5,6 +5,7 @@
 use super::Result;
 use crate::state::AppState;
 use cashier_core::config::{Config, HipoPayConfig, ScannerConfig, UiConfig};
+use cashier_core::engine::describe_books;
 use cashier_core::hipopay::Signer;
 use cashier_core::money::Currency;
 use cashier_core::wallet::Wallet;
@@ -116,6 +117,18 @@ pub async fn settings_save(
             .engine()?
             .ledger()
             .verify_manager_pin(&pin, "change settings")?;
+    }
+    // A shift keeps one acquirer's books: demo and live payments, or two
+    // merchants', never share one. Switching waits for the shift to close.
+    if next.acquirer_key() != current.acquirer_key() {
+        if let Some(shift) = state.engine()?.ledger().current_shift()? {
+            return Err(CashierError::ShiftOpen(format!(
+                "close shift #{} first: its payments go to {}, and this change would send new ones to {}",
+                shift.id,
+                describe_books(&current.acquirer_key()),
+                describe_books(&next.acquirer_key())
+            )));
+        }
     }
     let core_changed = next.hipopay != current.hipopay || next.terminal != current.terminal;
     if core_changed {

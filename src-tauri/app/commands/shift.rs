@@ -32,9 +32,7 @@ pub fn staff_add(
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_open(state: State<'_, AppState>, staff: String, pin: String) -> Result<Shift> {
-    let ledger = state.engine()?.ledger().clone();
-    let person = ledger.verify_staff_pin(&staff, &pin)?;
-    Ok(ledger.open_shift(person.id)?)
+    state.engine()?.open_shift(&staff, &pin)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -46,7 +46,10 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
         sounds: config.ui.sounds,
         staff_count: ledger.staff_count()?,
         shift: ledger.current_shift()?,
-        attention_count: ledger.orders_needing_attention()?.len() + ledger.pending_refunds()?.len(),
+        attention_count: {
+            let (orders, refunds) = rt.engine.attention()?;
+            orders.len() + refunds.len()
+        },
         scanner: ScannerView {
             serial_port: config.scanner.serial_port.clone(),
             connected: serial.connected,
