@@ -982,3 +982,99 @@ async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
     assert_eq!(s(&r.json(), "status"), "PENDING");
     assert!(s(&r.json(), "check_error").contains("503"), "{}", r.stdout);
 }
+
+/// Two partial refunds of one order, both answers lost, HipoPay unable to
+/// find either by number: its refundable amount shows one landed and one
+/// did not, but not which. Nothing is sent again; a manager who checked
+/// HipoPay's back office settles the one that landed, and the next pass
+/// sends the other, which then lands. One order never refunded twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_unclear_refunds_wait_for_a_manager_then_finish() {
+    use hipopay_sim::{Fault, FaultRule};
+    let c = Counter::start().await;
+    c.open_shift().await;
+    let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
+    let order = c.pay("40.00", "134567890123456401", &[]).await.json();
+    let id = order["id"].to_string();
+    c.sim.add_fault(FaultRule {
+        method: "GET".into(),
+        path: "/refund".into(),
+        fault: Fault::Status(404),
+        times: 100,
+    });
+    let mut refunds = vec![];
+    for lost in [Fault::DropAfterCommit, Fault::DropBeforeCommit] {
+        c.sim.add_fault(FaultRule {
+            method: "POST".into(),
+            path: "/refund".into(),
+            fault: lost,
+            times: 1,
+        });
+        let r = c
+            .cli(&["refund", &id, "--amount", "10", "--json"], &manager)
+            .await;
+        assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+        refunds.push(r.json());
+    }
+    assert_eq!(
+        c.sim.refunds().len(),
+        1,
+        "the first landed, the second did not"
+    );
+
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.json()["still_pending_refunds"], 2, "{}", r.stdout);
+    assert_eq!(c.sim.refunds().len(), 1, "nothing sent again on a guess");
+    let shown = c.cli(&["order", &id, "--json"], &[]).await.json();
+    assert!(
+        s(&shown["refunds"][0], "error").contains("a manager checks"),
+        "{shown}"
+    );
+
+    // A wrong PIN settles nothing.
+    let first = refunds[0]["id"].to_string();
+    let r = c
+        .cli(
+            &["refund-settle", &first, "--outcome", "refunded", "--json"],
+            &[("CASHIER_MANAGER_PIN", "0000")],
+        )
+        .await;
+    assert_eq!((r.code, r.json()["kind"].as_str()), (1, Some("auth")));
+    let r = c
+        .cli(
+            &[
+                "refund-settle",
+                &first,
+                "--outcome",
+                "refunded",
+                "--note",
+                "seen in back office",
+                "--json",
+            ],
+            &manager,
+        )
+        .await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(s(&r.json(), "status"), "SUCCESS");
+
+    // Now the books say one landed: the other is safely sent again.
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(c.sim.refunds().len(), 2);
+    let shown = c.cli(&["order", &id, "--json"], &[]).await.json();
+    assert_eq!(
+        (s(&shown, "refunded"), s(&shown, "refundable")),
+        ("20.00".into(), "20.00".into()),
+        "{shown}"
+    );
+    let sim_order = c
+        .sim
+        .orders()
+        .into_iter()
+        .find(|o| o.merchant_order_no == s(&order, "merchant_order_no"))
+        .unwrap();
+    assert_eq!(
+        sim_order.refunded_minor, 2000,
+        "refunded 20.00 at HipoPay, not more"
+    );
+}

@@ -76,6 +76,9 @@ export const reviewClear = ({ order_id, manager_pin }) =>
   call('review_clear', { order_id, manager_pin });
 export const refund = ({ order_id, amount, reason, manager_pin }) =>
   call('refund', { order_id, amount: opt(amount), reason: reason ?? '', manager_pin });
+/** A manager settles an unclear refund after checking HipoPay's back office. */
+export const refundSettle = ({ refund_id, refunded, manager_pin }) =>
+  call('refund_settle', { refund_id, refunded: Boolean(refunded), manager_pin });
 export const settingsGet = () => call('settings_get', {});
 export const settingsSave = ({ settings, manager_pin }) =>
   call('settings_save', { settings, manager_pin: opt(manager_pin) });

@@ -11,6 +11,9 @@ use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
 
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
+/// The counter window: order, refund, scanner and reconcile events go to it
+/// alone, never to the customer display.
+const COUNTER: &str = "main";
 
 /// What runs once a core is up (at launch, or when a start that failed is
 /// tried again): its events reach the UI and the serial scanner is read.
@@ -53,14 +56,14 @@ fn forward(app: &AppHandle, event: EngineEvent) {
     match event {
         EngineEvent::Started(order) => {
             crate::display::send(app, state.customer.payment_started(&order));
-            let _ = app.emit("order-changed", order);
+            let _ = app.emit_to(COUNTER, "order-changed", order);
         }
         EngineEvent::Order(order) => {
             crate::display::send(app, state.customer.order_changed(&order));
-            let _ = app.emit("order-changed", order);
+            let _ = app.emit_to(COUNTER, "order-changed", order);
         }
         EngineEvent::Refund(refund) => {
-            let _ = app.emit("refund-changed", refund);
+            let _ = app.emit_to(COUNTER, "refund-changed", refund);
         }
     }
 }
@@ -81,7 +84,7 @@ pub async fn reconcile_once(app: &AppHandle) {
         return;
     };
     if let Ok(report) = engine.reconcile().await {
-        let _ = app.emit("reconciled", report);
+        let _ = app.emit_to(COUNTER, "reconciled", report);
     }
 }
 
@@ -124,7 +127,8 @@ pub fn start_serial_scanner(app: &AppHandle) {
             };
             match event {
                 ScannerEvent::Line(code) => {
-                    let _ = app.emit(
+                    let _ = app.emit_to(
+                        COUNTER,
                         "scanner-line",
                         ScannerLine {
                             code,
@@ -139,7 +143,7 @@ pub fn start_serial_scanner(app: &AppHandle) {
                         error: None,
                     };
                     state.set_scanner_status(status.clone());
-                    let _ = app.emit("scanner-status", status);
+                    let _ = app.emit_to(COUNTER, "scanner-status", status);
                 }
                 ScannerEvent::Disconnected { port, error } => {
                     let status = ScannerStatus {
@@ -148,7 +152,7 @@ pub fn start_serial_scanner(app: &AppHandle) {
                         error: Some(error),
                     };
                     state.set_scanner_status(status.clone());
-                    let _ = app.emit("scanner-status", status);
+                    let _ = app.emit_to(COUNTER, "scanner-status", status);
                 }
             }
         }

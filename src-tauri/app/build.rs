@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "reconcile_now",
     "review_clear",
     "refund",
+    "refund_settle",
     "settings_get",
     "settings_save",
     "key_import",

@@ -6,7 +6,7 @@
 use crate::state::AppState;
 use cashier_core::customer_display::CustomerView;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, PhysicalPosition, WebviewUrl, WebviewWindowBuilder};
 
 pub const LABEL: &str = "customer";
 const EVENT: &str = "customer-view";
@@ -76,39 +76,41 @@ pub fn close_window(app: &AppHandle) {
 }
 
 fn open_window(app: &AppHandle) -> tauri::Result<()> {
-    let mut builder =
-        WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("customer.html".into()))
-            .title("Cashier: customer display")
-            // Keystrokes (a keyboard-wedge scanner) must keep going to the
-            // counter window: this one never takes the focus.
-            .focused(false)
-            .focusable(false)
-            .skip_taskbar(true);
-    builder = match second_screen(app) {
-        Some((x, y)) => builder.position(x, y).fullscreen(true),
-        None => builder
-            .inner_size(800.0, 600.0)
-            .min_inner_size(480.0, 400.0),
-    };
-    builder.build()?;
+    let builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("customer.html".into()))
+        .title("Cashier: customer display")
+        // Keystrokes (a keyboard-wedge scanner) must keep going to the
+        // counter window: this one never takes the focus.
+        .focused(false)
+        .focusable(false)
+        .skip_taskbar(true)
+        .inner_size(800.0, 600.0)
+        .min_inner_size(480.0, 400.0);
+    match second_screen(app) {
+        // Placed in the second screen's own pixels (screens of different
+        // scale disagree about logical ones), then full screen there.
+        Some(at) => {
+            let window = builder.visible(false).build()?;
+            window.set_position(at)?;
+            window.set_fullscreen(true)?;
+            window.show()?;
+        }
+        None => {
+            builder.build()?;
+        }
+    }
     Ok(())
 }
 
-/// The top-left corner (logical pixels) of a screen other than the
-/// counter window's, if the computer has one.
-fn second_screen(app: &AppHandle) -> Option<(f64, f64)> {
-    let main = app
-        .get_webview_window("main")?
-        .current_monitor()
-        .ok()
-        .flatten();
+/// The top-left corner of a screen other than the counter window's, when the
+/// computer has two and we know which one the counter is on.
+fn second_screen(app: &AppHandle) -> Option<PhysicalPosition<i32>> {
+    let counter = app.get_webview_window("main")?.current_monitor().ok()??;
     let monitors = app.available_monitors().ok()?;
     if monitors.len() < 2 {
         return None;
     }
-    let other = monitors
+    monitors
         .into_iter()
-        .find(|m| main.as_ref().map(|c| c.position()) != Some(m.position()))?;
-    let at = other.position().to_logical::<f64>(other.scale_factor());
-    Some((at.x, at.y))
+        .find(|m| m.position() != counter.position())
+        .map(|m| *m.position())
 }

@@ -65,6 +65,7 @@ fn main() {
             commands::sale::reconcile_now,
             commands::sale::review_clear,
             commands::sale::refund,
+            commands::sale::refund_settle,
             commands::settings::settings_get,
             commands::settings::settings_save,
             commands::settings::key_import,

@@ -50,6 +50,7 @@ test('commands and argument names', async () => {
   await api.customerView();
   await api.customerShowAmount({ amount: '12.50', currency: 'HKD' });
   await api.customerShowAmount({ amount: '', currency: '' });
+  await api.refundSettle({ refund_id: 3, refunded: true, manager_pin: '9999' });
   assert.deepEqual(calls, [
     ['app_status', {}],
     ['staff_add', { name: 'Mei', role: 'manager', pin: '1234', manager_pin: null }],
@@ -79,6 +80,7 @@ test('commands and argument names', async () => {
     ['customer_view', {}],
     ['customer_show_amount', { amount: '12.50', currency: 'HKD' }],
     ['customer_show_amount', { amount: '', currency: null }],
+    ['refund_settle', { refund_id: 3, refunded: true, manager_pin: '9999' }],
   ]);
 });
 

@@ -42,7 +42,15 @@ function refundRow(r) {
       t('orders.approvedBy', { name: r.approved_by })),
     h('p', { class: 'att-hint' }, t('attention.refundHint'))),
   h('div', { class: 'att-actions' },
-    h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'check' } }, t('attention.check'))));
+    h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'check' } }, t('attention.check')),
+    // Sent, and HipoPay cannot say what became of it: a manager who checked
+    // HipoPay's back office settles it (never while a send is under way).
+    ...(r.sent_count > 0 && !r.in_flight ? [
+      h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'settle-refunded' } },
+        t('attention.settleRefunded')),
+      h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'settle-not-refunded' } },
+        t('attention.settleNotRefunded')),
+    ] : [])));
 }
 
 async function load() {
@@ -71,6 +79,17 @@ async function act(button) {
   const order = findOrder(rowEl.dataset.orderId);
   const orderId = order ? order.id : Number(rowEl.dataset.orderId);
   if (action === 'refund') { ctx.go('refund', { orderId, back: 'attention' }); return; }
+  if (action === 'settle-refunded' || action === 'settle-not-refunded') {
+    const refunded = action === 'settle-refunded';
+    const refund = data.refunds.find((r) => String(r.id) === rowEl.dataset.refundId);
+    const done = await askPin({
+      title: t(refunded ? 'attention.settleRefundedTitle' : 'attention.settleNotRefundedTitle'),
+      text: refund ? `${money(refund.amount, refund.currency)} · ${refund.merchant_order_no} · ${t('attention.settleHint')}` : '',
+      run: (pin) => ctx.api.refundSettle({ refund_id: Number(rowEl.dataset.refundId), refunded, manager_pin: pin }),
+    });
+    if (done) { toast(t('attention.settled'), { type: 'ok' }); load(); }
+    return;
+  }
   if (action === 'reviewed') {
     const done = await askPin({
       title: t('attention.reviewedTitle'),

@@ -224,10 +224,12 @@ function isOurNewOrder(order) {
 
 async function checkNow() {
   if (!run || !run.orderId) return;
+  const r = run;
   const button = $('#btn-result-check');
   button.disabled = true;
   try {
-    const order = await ctx.api.orderCheck({ order_id: run.orderId });
+    const order = await ctx.api.orderCheck({ order_id: r.orderId });
+    if (run !== r) return; // a new payment took the screen meanwhile
     finish(order);
     if (order.status === 'PENDING') toast(t('result.stillPending'), { type: 'warn' });
   } catch (err) {

@@ -73,6 +73,8 @@ function charge(code) {
     return;
   }
   ctx.sounds.scan();
+  // A late amount update must not replace this payment on the customer's screen.
+  clearTimeout(customerTimer);
   hideToast(); // an old warning must not sit on top of this payment's result
   ctx.go('progress', {
     scan: { amount: toWire(amount, currency), currency, code, note: $('#note-input').value.trim() },
@@ -81,6 +83,7 @@ function charge(code) {
 
 function showQr(wallet) {
   if (!isPositive(amount)) { needAmount(); return; }
+  clearTimeout(customerTimer);
   hideToast();
   ctx.go('qr', {
     wallet, amount: toWire(amount, currency), currency, note: $('#note-input').value.trim(),

@@ -168,6 +168,19 @@ pub async fn refund(
     state.engine()?.refund(&req).await
 }
 
+/// A manager settles an unclear refund after checking HipoPay's back office.
+#[tauri::command(rename_all = "snake_case")]
+pub fn refund_settle(
+    state: State<'_, AppState>,
+    refund_id: i64,
+    refunded: bool,
+    manager_pin: String,
+) -> Result<Refund> {
+    state
+        .engine()?
+        .settle_refund(refund_id, refunded, &manager_pin, None)
+}
+
 /// Demo mode only: the simulated customer pays a shown QR code.
 #[tauri::command(rename_all = "snake_case")]
 pub fn demo_customer_pays(state: State<'_, AppState>, order_id: i64) -> Result<()> {

@@ -119,14 +119,16 @@ pub async fn settings_save(
             .verify_manager_pin(&pin, "change settings")?;
     }
     // A shift keeps one acquirer's books: demo and live payments, or two
-    // merchants', never share one. Switching waits for the shift to close.
-    if next.acquirer_key() != current.acquirer_key() {
+    // merchants', never share one; nor do HipoPay's test and production
+    // hosts. Switching waits for the shift to close.
+    let host = |c: &Config| c.hipopay.as_ref().map(|h| h.base_url.trim().to_string());
+    if next.acquirer_key() != current.acquirer_key() || host(&next) != host(&current) {
         if let Some(shift) = state.engine()?.ledger().current_shift()? {
             return Err(CashierError::ShiftOpen(format!(
-                "close shift #{} first: its payments go to {}, and this change would send new ones to {}",
+                "close shift #{} first: its payments go to {}{}, and this change would send new ones elsewhere",
                 shift.id,
                 describe_books(&current.acquirer_key()),
-                describe_books(&next.acquirer_key())
+                host(&current).map(|h| format!(" at {h}")).unwrap_or_default(),
             )));
         }
     }

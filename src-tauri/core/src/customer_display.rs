@@ -10,6 +10,7 @@ use crate::money::{format_minor, parse_minor, Currency};
 use crate::wallet::Wallet;
 use serde::Serialize;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The payment on screen: which wallet, how much.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,16 +51,35 @@ pub enum CustomerView {
     Checking(Payment),
 }
 
+/// An outcome (paid, not paid, checking) is for the customer who paid: after
+/// this long the screen welcomes the next one (the window fades it itself;
+/// this keeps a reopened window or a language change from showing it again).
+pub const OUTCOME_SHOWN_FOR: Duration = Duration::from_secs(30);
+
+/// What is on screen, the payment it follows, and since when.
+#[derive(Debug)]
+struct Shown {
+    view: CustomerView,
+    order_id: Option<i64>,
+    since: Instant,
+}
+
 /// The view on the customer's screen and the payment it follows.
 #[derive(Debug)]
 pub struct CustomerDisplay {
-    shown: Mutex<(CustomerView, Option<i64>)>,
+    shown: Mutex<Shown>,
+    outcome_for: Duration,
 }
 
 impl Default for CustomerDisplay {
     fn default() -> Self {
         CustomerDisplay {
-            shown: Mutex::new((CustomerView::Welcome, None)),
+            shown: Mutex::new(Shown {
+                view: CustomerView::Welcome,
+                order_id: None,
+                since: Instant::now(),
+            }),
+            outcome_for: OUTCOME_SHOWN_FOR,
         }
     }
 }
@@ -70,7 +90,11 @@ impl CustomerDisplay {
     }
 
     pub fn view(&self) -> CustomerView {
-        self.lock().0.clone()
+        let mut shown = self.lock();
+        if is_outcome(&shown.view) && shown.since.elapsed() >= self.outcome_for {
+            replace(&mut shown, CustomerView::Welcome, None);
+        }
+        shown.view.clone()
     }
 
     /// The amount the cashier has typed so far (empty or zero: nothing yet).
@@ -94,7 +118,7 @@ impl CustomerDisplay {
         // A payment on screen stays until the next sale starts: the counter
         // clears its keypad the moment a payment ends, and the customer
         // still reads "paid" (the customer window fades it out itself).
-        if shown.1.is_some() && (minor == 0 || under_way(&shown.0)) {
+        if shown.order_id.is_some() && (minor == 0 || under_way(&shown.view)) {
             return Ok(None);
         }
         let view = if minor == 0 {
@@ -117,29 +141,33 @@ impl CustomerDisplay {
     /// Any order changed; only the one on screen moves the screen.
     pub fn order_changed(&self, order: &Order) -> Option<CustomerView> {
         let mut shown = self.lock();
-        if shown.1 != Some(order.id) {
+        if shown.order_id != Some(order.id) {
             return None;
         }
         let view = view_of(order);
         replace(&mut shown, view, Some(order.id))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (CustomerView, Option<i64>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shown> {
         self.shown.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-fn replace(
-    shown: &mut (CustomerView, Option<i64>),
-    view: CustomerView,
-    order_id: Option<i64>,
-) -> Option<CustomerView> {
-    shown.1 = order_id;
-    if shown.0 == view {
+fn replace(shown: &mut Shown, view: CustomerView, order_id: Option<i64>) -> Option<CustomerView> {
+    shown.order_id = order_id;
+    if shown.view == view {
         return None;
     }
-    shown.0 = view.clone();
+    shown.view = view.clone();
+    shown.since = Instant::now();
     Some(view)
+}
+
+fn is_outcome(view: &CustomerView) -> bool {
+    matches!(
+        view,
+        CustomerView::Paid(_) | CustomerView::NotPaid(_) | CustomerView::Checking(_)
+    )
 }
 
 fn under_way(view: &CustomerView) -> bool {
@@ -219,6 +247,29 @@ mod tests {
             status: Some(OrderStatus::Paid),
             ..OrderUpdate::default()
         }
+    }
+
+    #[test]
+    fn an_outcome_is_for_the_customer_who_paid() {
+        let (ledger, shift, staff) = ledger_with_shift();
+        let d = CustomerDisplay {
+            outcome_for: Duration::from_millis(20),
+            ..CustomerDisplay::new()
+        };
+        let order = new_order(&ledger, shift, staff, PaymentFlow::Scan, "CS-FADE");
+        d.payment_started(&order);
+        let paid = update(&ledger, order.id, paid());
+        assert!(matches!(
+            d.order_changed(&paid),
+            Some(CustomerView::Paid(_))
+        ));
+        assert!(matches!(d.view(), CustomerView::Paid(_)));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(
+            d.view(),
+            CustomerView::Welcome,
+            "the next customer is welcomed"
+        );
     }
 
     #[test]

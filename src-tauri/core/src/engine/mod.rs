@@ -106,7 +106,7 @@ pub fn describe_books(acquirer: &str) -> String {
 }
 
 /// Marks an order or refund busy for as long as it lives.
-struct InFlight<'a> {
+pub(super) struct InFlight<'a> {
     engine: &'a Engine,
     key: (char, i64),
 }

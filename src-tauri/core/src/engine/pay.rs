@@ -5,7 +5,7 @@ use super::{Engine, StopSignal};
 use crate::crashpoint;
 use crate::error::CashierError;
 use crate::hipopay::{ChargeRequest, HipoPayError};
-use crate::ledger::{NewOrder, Order, OrderUpdate, PaymentFlow};
+use crate::ledger::{NewOrder, Order, OrderStatus, OrderUpdate, PaymentFlow};
 use crate::money::{Currency, Money};
 use crate::wallet::{detect_wallet, mask_code, Wallet};
 use sha2::{Digest, Sha256};
@@ -99,7 +99,7 @@ impl Engine {
             CashierError::Busy("another payment is in progress at this counter".into())
         })?;
         let shift = self.require_shift()?;
-        let order = self.ledger.insert_order(&NewOrder {
+        let (order, _busy) = self.start_payment(&NewOrder {
             merchant_order_no: merchant_order_no(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
@@ -110,23 +110,17 @@ impl Engine {
             code_hash: Some(code_hash(code)),
             code_masked: Some(mask_code(code)),
         })?;
-        crashpoint::hit(crashpoint::ORDER_COMMITTED);
-        // Nobody else can hold a claim on an order this young (reconcile
-        // leaves unsent ones alone), so this never fails in practice; if it
-        // did, sending would race whoever holds it.
-        let _busy = self.claim('o', order.id).ok_or_else(|| {
-            CashierError::Busy(format!("order #{} is being checked; try again", order.id))
-        })?;
-        self.emit_started(&order);
-        self.ledger.record_charge_sent(order.id)?;
-        crashpoint::hit(crashpoint::CHARGE_RECORDED);
-        let answer = self
-            .client
-            .scan_pay(wallet, &self.charge_request(&order), code)
-            .await;
-        let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
-        self.wait_at_counter(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
-            .await
+        let result = async {
+            let answer = self
+                .client
+                .scan_pay(wallet, &self.charge_request(&order), code)
+                .await;
+            let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
+            self.wait_at_counter(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
+                .await
+        }
+        .await;
+        self.given_up_on_error(order.id, result)
     }
 
     /// QR payment: creates the order at HipoPay and stores the payload to show.
@@ -137,7 +131,7 @@ impl Engine {
             CashierError::Busy("another payment is in progress at this counter".into())
         })?;
         let shift = self.require_shift()?;
-        let order = self.ledger.insert_order(&NewOrder {
+        let (order, _busy) = self.start_payment(&NewOrder {
             merchant_order_no: merchant_order_no(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
@@ -148,22 +142,52 @@ impl Engine {
             code_hash: None,
             code_masked: None,
         })?;
+        let result = async {
+            let answer = self
+                .client
+                .create_qr(req.wallet, &self.charge_request(&order))
+                .await;
+            self.after_charge(&order, answer.map(|q| (q.order, Some(q.payload))))
+                .await
+        }
+        .await;
+        self.given_up_on_error(order.id, result)
+    }
+
+    /// Writes the order, claims it, tells listeners, and records the one
+    /// charge request it may send, in that order (the crash suite kills the
+    /// process between each step).
+    fn start_payment(&self, new: &NewOrder) -> Result<(Order, super::InFlight<'_>), CashierError> {
+        let order = self.ledger.insert_order(new)?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
         // Nobody else can hold a claim on an order this young (reconcile
         // leaves unsent ones alone), so this never fails in practice; if it
         // did, sending would race whoever holds it.
-        let _busy = self.claim('o', order.id).ok_or_else(|| {
+        let busy = self.claim('o', order.id).ok_or_else(|| {
             CashierError::Busy(format!("order #{} is being checked; try again", order.id))
         })?;
         self.emit_started(&order);
         self.ledger.record_charge_sent(order.id)?;
         crashpoint::hit(crashpoint::CHARGE_RECORDED);
-        let answer = self
-            .client
-            .create_qr(req.wallet, &self.charge_request(&order))
-            .await;
-        self.after_charge(&order, answer.map(|q| (q.order, Some(q.payload))))
-            .await
+        Ok((order, busy))
+    }
+
+    /// A payment call that ends in an error leaves the cashier nothing to
+    /// wait for: an order still unclear is marked abandoned, so it is watched
+    /// and, if it turns PAID later, flagged for a manager.
+    fn given_up_on_error(
+        &self,
+        order_id: i64,
+        result: Result<Order, CashierError>,
+    ) -> Result<Order, CashierError> {
+        if result.is_err() {
+            if let Ok(order) = self.ledger.order(order_id) {
+                if order.status == OrderStatus::Pending && !order.abandoned {
+                    let _ = self.abandon(order_id);
+                }
+            }
+        }
+        result
     }
 
     /// Records the answer to the one charge request.

@@ -78,14 +78,20 @@ impl Engine {
             let Some(_busy) = self.claim('r', listed.id) else {
                 continue;
             };
-            let refund = self.ledger.refund(listed.id)?;
-            let order = self.ledger.order(refund.order_id)?;
-            if refund.status != RefundStatus::Pending
-                || refund.in_flight()
-                || !self.owns(&order.acquirer)
+            let order = self.ledger.order(listed.order_id)?;
+            if !self.owns(&order.acquirer) {
+                continue;
+            }
+            // The lease in the ledger, taken in one statement: another process
+            // reconciling this ledger now cannot also check (and send) it.
+            // It covers every call below: query, order query, send, follow-up.
+            if !self
+                .ledger
+                .take_refund_lease(listed.id, self.refund_lease_ms(4))?
             {
                 continue;
             }
+            let refund = self.ledger.refund(listed.id)?;
             report.checked_refunds += 1;
             let answer = self
                 .client
@@ -100,6 +106,10 @@ impl Engine {
                 Err(HipoPayError::NotFound { .. }) => self.refund_not_found(&refund, &order).await,
                 Err(e) => Err(e.into()),
             };
+            if after.is_err() {
+                // No answer settled it: free it for the next pass.
+                self.ledger.release_refund_lease(refund.id)?;
+            }
             match after {
                 Ok(after) if after.status != refund.status => report.changes.push(Change {
                     kind: "refund".into(),
@@ -162,6 +172,11 @@ impl Engine {
         if refund.sent_count == 0 {
             return self.send_refund(refund).await;
         }
+        // An order from before books were recorded: which acquirer it went to
+        // is not known, so nothing is concluded from this one's "not found".
+        if order.acquirer.is_empty() && !self.settings.acquirer.is_empty() {
+            return self.save_refund_note(refund, RefundStatus::Pending, MANAGER_CHECKS);
+        }
         let remote = self
             .client
             .query_order(
@@ -171,28 +186,29 @@ impl Engine {
             )
             .await?;
         let mine = self.ledger.refunds_for_order(order.id)?;
-        let others_unclear = mine
-            .iter()
-            .any(|r| r.id != refund.id && r.status == RefundStatus::Pending);
-        let settled: i64 = mine
-            .iter()
-            .filter(|r| r.status == RefundStatus::Success)
-            .map(|r| r.amount.minor)
-            .sum();
-        let if_absent = order.amount.minor - settled;
+        let sum = |status: RefundStatus| -> i64 {
+            mine.iter()
+                .filter(|r| r.status == status)
+                .map(|r| r.amount.minor)
+                .sum()
+        };
+        // What HipoPay would still let us refund if none of the unclear
+        // refunds had landed, and if all of them had.
+        let none_landed = order.amount.minor - sum(RefundStatus::Success);
+        let all_landed = none_landed - sum(RefundStatus::Pending);
         match remote.refundable_minor {
-            Some(left) if !others_unclear && left == if_absent => self.send_refund(refund).await,
-            Some(left) if !others_unclear && left == if_absent - refund.amount.minor => self
-                .save_refund_note(
-                    refund,
-                    RefundStatus::Success,
-                    "HipoPay's refundable amount for the order shows this refund went through",
-                ),
-            _ => self.save_refund_note(
+            // Nothing unclear reached HipoPay: sending this one again (its own
+            // number) cannot refund anything twice.
+            Some(left) if left == none_landed => self.send_refund(refund).await,
+            Some(left) if left == all_landed => self.save_refund_note(
                 refund,
-                RefundStatus::Pending,
-                "HipoPay does not find this refund by its number and the order's refundable amount does not settle it: a manager checks it in HipoPay's back office before any new refund",
+                RefundStatus::Success,
+                "HipoPay's refundable amount for the order shows this refund went through",
             ),
+            _ => self.save_refund_note(refund, RefundStatus::Pending, MANAGER_CHECKS),
         }
     }
 }
+
+/// Why an unclear refund waits for a manager.
+const MANAGER_CHECKS: &str = "HipoPay does not find this refund by its number and the order's refundable amount does not settle it: a manager checks it in HipoPay's back office and settles it here before any new refund";

@@ -89,12 +89,10 @@ impl Engine {
     pub(super) async fn send_refund(&self, refund: &Refund) -> Result<Refund, CashierError> {
         let order = self.ledger.order(refund.order_id)?;
         let payment_no = order.payment_no.clone().unwrap_or_default();
-        // The lease covers the request and its answer, with room to spare.
-        let lease = self.client.config().timeout + std::time::Duration::from_secs(10);
-        self.ledger.record_refund_sent(
-            refund.id,
-            i64::try_from(lease.as_millis()).unwrap_or(i64::MAX),
-        )?;
+        // The lease covers the request and, if its answer is unclear, the
+        // follow-up query.
+        self.ledger
+            .record_refund_sent(refund.id, self.refund_lease_ms(2))?;
         crashpoint::hit(crashpoint::REFUND_RECORDED);
         let answer = self
             .client
@@ -171,6 +169,54 @@ impl Engine {
         };
         let error = (status == RefundStatus::Failed).then_some("HipoPay reports the refund failed");
         self.save_refund(refund.id, status, remote.refund_no.as_deref(), error)
+    }
+
+    /// How long a lease on a refund lasts for `calls` HipoPay calls in a row:
+    /// each may take the client's whole timeout; 10 s to spare.
+    pub(super) fn refund_lease_ms(&self, calls: u32) -> i64 {
+        let lease = self.client.config().timeout * calls + std::time::Duration::from_secs(10);
+        i64::try_from(lease.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// A manager settles an unclear refund HipoPay cannot answer about,
+    /// after checking HipoPay's back office: refunded or not.
+    pub fn settle_refund(
+        &self,
+        refund_id: i64,
+        refunded: bool,
+        manager_pin: &str,
+        note: Option<&str>,
+    ) -> Result<Refund, CashierError> {
+        let refund = self.ledger.refund(refund_id)?;
+        let order = self.ledger.order(refund.order_id)?;
+        if !self.owns(&order.acquirer) {
+            return Err(CashierError::ShiftMode(format!(
+                "refund #{refund_id} was made for {}; settle it from there",
+                super::describe_books(&order.acquirer)
+            )));
+        }
+        let manager = self
+            .ledger
+            .verify_manager_pin(manager_pin, &format!("settle refund #{refund_id}"))?;
+        let note = note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or("checked in HipoPay's back office");
+        if note.chars().count() > 120 || note.chars().any(char::is_control) {
+            return Err(CashierError::Input(
+                "the note is one line of at most 120 characters".into(),
+            ));
+        }
+        let status = if refunded {
+            RefundStatus::Success
+        } else {
+            RefundStatus::Failed
+        };
+        let after = self
+            .ledger
+            .settle_refund(refund_id, status, manager.id, note)?;
+        self.emit_refund(&after);
+        Ok(after)
     }
 
     /// Records a status decided from something other than a refund answer.

@@ -69,6 +69,10 @@ impl Serialize for Refund {
             reason: &'a str,
             approved_by: &'a str,
             error: &'a Option<String>,
+            /// How many times it was sent (0: never left the counter).
+            sent_count: i64,
+            /// A send is under way right now (here or in another process).
+            in_flight: bool,
             shift_id: i64,
             created_at: String,
         }
@@ -84,6 +88,8 @@ impl Serialize for Refund {
             reason: &self.reason,
             approved_by: &self.approved_by_name,
             error: &self.error,
+            sent_count: self.sent_count,
+            in_flight: self.in_flight(),
             shift_id: self.shift_id,
             created_at: crate::time::iso(self.created_at),
         }
@@ -224,6 +230,77 @@ impl Ledger {
         )?;
         audit::append(&conn, None, "refund_sent", Some("refund"), Some(id), "")?;
         Ok(())
+    }
+
+    /// Takes the lease on a PENDING refund nobody is sending: true when this
+    /// caller now holds it for `lease_ms`, false when another has it. The
+    /// check and the take are one statement, so two processes reconciling
+    /// the same ledger never both go on to send.
+    pub fn take_refund_lease(&self, id: i64, lease_ms: i64) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let changed = self.conn().execute(
+            "UPDATE refunds SET in_flight_until = ?1
+             WHERE id = ?2 AND status = 'PENDING' AND (in_flight_until IS NULL OR in_flight_until <= ?3)",
+            params![now.saturating_add(lease_ms), id, now],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Gives a lease back (the holder stopped without an answer).
+    pub fn release_refund_lease(&self, id: i64) -> Result<(), LedgerError> {
+        self.conn().execute(
+            "UPDATE refunds SET in_flight_until = NULL WHERE id = ?1 AND status = 'PENDING'",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// A manager settles an unclear refund after checking HipoPay's own
+    /// records (its back office): SUCCESS or FAILED, with who and why in the
+    /// audit log. Refused while a send of it may be under way.
+    pub fn settle_refund(
+        &self,
+        id: i64,
+        status: RefundStatus,
+        manager_id: i64,
+        note: &str,
+    ) -> Result<Refund, LedgerError> {
+        if status == RefundStatus::Pending {
+            return Err(LedgerError::Rule(
+                "a refund is settled as SUCCESS or FAILED".into(),
+            ));
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let before = load(&tx, id)?;
+        if before.status != RefundStatus::Pending {
+            return Err(LedgerError::Rule(format!(
+                "refund #{id} is already {}",
+                before.status.as_str()
+            )));
+        }
+        if before.in_flight() {
+            return Err(LedgerError::Rule(format!(
+                "refund #{id} is being sent or checked right now; try again in a minute"
+            )));
+        }
+        let error =
+            (status == RefundStatus::Failed).then(|| format!("settled by a manager: {note}"));
+        tx.execute(
+            "UPDATE refunds SET status = ?1, error = ?2, updated_at = ?3, in_flight_until = NULL WHERE id = ?4",
+            params![status.as_str(), error, now_ms(), id],
+        )?;
+        audit::append(
+            &tx,
+            Some(manager_id),
+            "refund_settled",
+            Some("refund"),
+            Some(id),
+            &format!("PENDING -> {}: {note}", status.as_str()),
+        )?;
+        let after = load(&tx, id)?;
+        tx.commit()?;
+        Ok(after)
     }
 
     /// Moves a PENDING refund to its answer. Final refunds do not change.

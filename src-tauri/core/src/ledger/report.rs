@@ -211,11 +211,12 @@ impl Ledger {
             "status",
             "currency",
             "amount",
-            "net",
             "cashier",
             "approved_by",
             "note",
             "error",
+            // Added later: new columns go at the end, for sheets that read by position.
+            "net",
             "mode",
         ])
         .map_err(csv_err)?;
@@ -256,11 +257,11 @@ impl Ledger {
                 status,
                 cur.clone(),
                 format_minor(amount, currency),
-                format_minor(net, currency),
                 inert(text(9)?),
                 String::new(),
                 inert(text(10)?),
                 inert(text(11)?),
+                format_minor(net, currency),
                 mode.to_string(),
             ])
             .map_err(csv_err)?;
@@ -302,11 +303,11 @@ impl Ledger {
                 status,
                 cur.clone(),
                 format_minor(-amount, currency),
-                format_minor(net, currency),
                 inert(text(11)?),
                 inert(text(12)?),
                 inert(text(13)?),
                 inert(text(14)?),
+                format_minor(net, currency),
                 mode.to_string(),
             ])
             .map_err(csv_err)?;

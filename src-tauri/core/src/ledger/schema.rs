@@ -117,9 +117,57 @@ pub fn migrations() -> Migrations<'static> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    use crate::ledger::{Ledger, RefundStatus};
+
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
+    }
+
+    /// A ledger written by the version before shifts kept their books opens
+    /// with everything in it: an open shift, a PAID order, an unclear refund.
+    #[test]
+    fn a_version_2_ledger_with_money_in_it_upgrades() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            super::migrations().to_version(&mut conn, 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO staff (id, name, role, pin_hash, created_at) VALUES (1, 'Mei', 'manager', 'x', 1);
+                 INSERT INTO shifts (id, staff_id, opened_at) VALUES (1, 1, 1);
+                 INSERT INTO orders (id, merchant_order_no, shift_id, staff_id, wallet, flow, status, amount_minor,
+                                     currency, subject, payment_no, created_at, updated_at)
+                   VALUES (1, 'CS1', 1, 1, 'wechat', 'scan', 'PAID', 4000, 'HKD', 'Counter payment', 'P1', 1, 1);
+                 INSERT INTO payment_attempts (order_id, sent_at) VALUES (1, 1);
+                 INSERT INTO refunds (id, order_id, shift_id, outer_refund_no, amount_minor, status, reason,
+                                      approved_by, sent_count, created_at, updated_at)
+                   VALUES (1, 1, 1, 'RF1', 1500, 'PENDING', 'r', 1, 1, 1, 1);",
+            )
+            .unwrap();
+        }
+        let ledger = Ledger::open(&path).unwrap();
+        let shift = ledger.current_shift().unwrap().unwrap();
+        assert_eq!(shift.acquirer, "", "books not recorded before");
+        let order = ledger.order(1).unwrap();
+        assert_eq!((order.amount.minor, order.acquirer.as_str()), (4000, ""));
+        assert_eq!(
+            order.refundable_minor(),
+            2500,
+            "the unclear refund is still reserved"
+        );
+        let refund = ledger.refund(1).unwrap();
+        assert_eq!(refund.status, RefundStatus::Pending);
+        assert!(
+            !refund.in_flight(),
+            "no lease on a refund from before leases"
+        );
+        assert!(ledger.take_refund_lease(1, 60_000).unwrap());
+        assert!(
+            !ledger.take_refund_lease(1, 60_000).unwrap(),
+            "one holder at a time"
+        );
     }
 }

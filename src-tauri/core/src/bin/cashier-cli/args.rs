@@ -54,6 +54,18 @@ pub enum Command {
     Reconcile,
     /// Refund an order, fully or partly. Needs CASHIER_MANAGER_PIN.
     Refund(RefundArgs),
+    /// Settle an unclear refund HipoPay cannot answer about, after checking
+    /// HipoPay's back office. Needs CASHIER_MANAGER_PIN.
+    RefundSettle {
+        /// The refund's id (see `order ID`).
+        refund_id: i64,
+        /// What HipoPay's back office shows.
+        #[arg(long, value_parser = ["refunded", "not-refunded"])]
+        outcome: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Make a signed call to HipoPay (exchange rate) to test the connection and keys.
     Rate {
         #[arg(long, default_value = "wechat")]

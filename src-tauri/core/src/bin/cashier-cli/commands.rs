@@ -126,6 +126,22 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
             )
         }
         Command::Refund(args) => refund(engine, args, j).await,
+        Command::RefundSettle {
+            refund_id,
+            outcome,
+            note,
+        } => {
+            engine.ledger().refund(refund_id)?;
+            let pin = pins::read(pins::MANAGER_PIN, "Manager PIN to settle the refund")?;
+            let refund =
+                engine.settle_refund(refund_id, outcome == "refunded", &pin, note.as_deref())?;
+            if j {
+                output::json(&refund);
+            } else {
+                println!("{}", output::refund_text(&refund));
+            }
+            Ok(output::refund_exit(&refund))
+        }
         Command::Rate { wallet, currency } => {
             let wallet: Wallet = wallet.parse().map_err(CashierError::Input)?;
             let currency = parse_currency(currency.as_deref(), engine)?;
