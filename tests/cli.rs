@@ -724,7 +724,7 @@ async fn help_documents_every_command() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unclear_refunds_are_finished_as_the_same_refund() {
-    use hipopay_sim::{Fault, FaultRule};
+    use hipopay_sim::Fault;
     let c = Counter::start().await;
     c.open_shift().await;
     let first = c.pay("40.00", WECHAT_OK, &[]).await.json();
@@ -732,12 +732,8 @@ async fn unclear_refunds_are_finished_as_the_same_refund() {
     let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
 
     // The refund is made but its answer is lost: recovered by asking.
-    c.sim.add_fault(FaultRule {
-        method: "POST".into(),
-        path: "/refund".into(),
-        fault: Fault::DropAfterCommit,
-        times: 1,
-    });
+    c.sim
+        .add_fault(common::fault("POST", "/refund", Fault::DropAfterCommit, 1));
     let r = c
         .cli(
             &[
@@ -756,12 +752,12 @@ async fn unclear_refunds_are_finished_as_the_same_refund() {
 
     // HipoPay never received it (503, nothing recorded): PENDING, then
     // reconcile sends it again under the same outer_refund_no.
-    c.sim.add_fault(FaultRule {
-        method: "POST".into(),
-        path: "/alipay/refund".into(),
-        fault: Fault::Status(503),
-        times: 1,
-    });
+    c.sim.add_fault(common::fault(
+        "POST",
+        "/alipay/refund",
+        Fault::Status(503),
+        1,
+    ));
     let r = c
         .cli(&["refund", &second["id"].to_string(), "--json"], &manager)
         .await;
@@ -891,16 +887,10 @@ async fn demo_and_live_payments_never_share_a_shift_or_an_acquirer() {
 /// through. Never refunded twice.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refund_hipopay_cannot_find_is_settled_by_the_refundable_amount() {
-    use hipopay_sim::{Fault, FaultRule};
+    use hipopay_sim::Fault;
     let c = Counter::start().await;
     c.open_shift().await;
     let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
-    let fault = |method: &str, path: &str, fault: Fault, times| FaultRule {
-        method: method.into(),
-        path: path.into(),
-        fault,
-        times,
-    };
     for (code, lost) in [
         ("134567890123456301", Fault::DropAfterCommit),
         ("134567890123456302", Fault::DropBeforeCommit),
@@ -908,11 +898,11 @@ async fn a_refund_hipopay_cannot_find_is_settled_by_the_refundable_amount() {
         let before = c.sim.refunds().len();
         let order = c.pay("40.00", code, &[]).await.json();
         let landed = lost == Fault::DropAfterCommit;
-        c.sim.add_fault(fault("POST", "/refund", lost, 1));
+        c.sim.add_fault(common::fault("POST", "/refund", lost, 1));
         // Asked by our refund number, HipoPay says "not found" (twice: the
         // refund's own check, then reconcile's).
         c.sim
-            .add_fault(fault("GET", "/refund", Fault::Status(404), 2));
+            .add_fault(common::fault("GET", "/refund", Fault::Status(404), 2));
         let r = c
             .cli(
                 &[
@@ -963,7 +953,7 @@ async fn a_refund_hipopay_cannot_find_is_settled_by_the_refundable_amount() {
 /// `order ID` when HipoPay cannot be asked: the stored order, exit 3, and why.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
-    use hipopay_sim::{Fault, FaultRule};
+    use hipopay_sim::Fault;
     let c = Counter::start().await;
     c.open_shift().await;
     let r = c
@@ -971,12 +961,8 @@ async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
         .await;
     assert_eq!(r.code, 3, "{}", r.stderr);
     let id = r.json()["id"].to_string();
-    c.sim.add_fault(FaultRule {
-        method: "GET".into(),
-        path: "/order".into(),
-        fault: Fault::Status(503),
-        times: 1,
-    });
+    c.sim
+        .add_fault(common::fault("GET", "/order", Fault::Status(503), 1));
     let r = c.cli(&["order", &id, "--json"], &[]).await;
     assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
     assert_eq!(s(&r.json(), "status"), "PENDING");
@@ -990,26 +976,17 @@ async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
 /// sends the other, which then lands. One order never refunded twice.
 #[tokio::test(flavor = "multi_thread")]
 async fn two_unclear_refunds_wait_for_a_manager_then_finish() {
-    use hipopay_sim::{Fault, FaultRule};
+    use hipopay_sim::Fault;
     let c = Counter::start().await;
     c.open_shift().await;
     let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
     let order = c.pay("40.00", "134567890123456401", &[]).await.json();
     let id = order["id"].to_string();
-    c.sim.add_fault(FaultRule {
-        method: "GET".into(),
-        path: "/refund".into(),
-        fault: Fault::Status(404),
-        times: 100,
-    });
+    c.sim
+        .add_fault(common::fault("GET", "/refund", Fault::Status(404), 100));
     let mut refunds = vec![];
     for lost in [Fault::DropAfterCommit, Fault::DropBeforeCommit] {
-        c.sim.add_fault(FaultRule {
-            method: "POST".into(),
-            path: "/refund".into(),
-            fault: lost,
-            times: 1,
-        });
+        c.sim.add_fault(common::fault("POST", "/refund", lost, 1));
         let r = c
             .cli(&["refund", &id, "--amount", "10", "--json"], &manager)
             .await;

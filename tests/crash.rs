@@ -14,7 +14,7 @@ mod common;
 use cashier_core::crashpoint;
 use cashier_core::ledger::{Ledger, OrderFilter, OrderStatus, RefundStatus};
 use common::{books, Counter, MANAGER_PIN};
-use hipopay_sim::{Fault, FaultRule};
+use hipopay_sim::Fault;
 use std::os::unix::process::ExitStatusExt;
 use std::time::{Duration, Instant};
 
@@ -56,12 +56,12 @@ fn charge_path(wallet: &str, flow: Flow) -> &'static str {
 }
 
 fn hold_answer(c: &Counter, path: &str) {
-    c.sim.add_fault(FaultRule {
-        method: "POST".into(),
-        path: path.into(),
-        fault: Fault::Delay(Duration::from_secs(120)),
-        times: 1,
-    });
+    c.sim.add_fault(common::fault(
+        "POST",
+        path,
+        Fault::Delay(Duration::from_secs(120)),
+        1,
+    ));
 }
 
 /// Runs the CLI until it dies: at its hook, or by our SIGKILL once `arrived` holds.

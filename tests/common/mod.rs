@@ -15,6 +15,22 @@ pub const MERCHANT_NO: &str = "TEST-MERCHANT";
 pub const MANAGER_PIN: &str = "9876";
 pub const CASHIER_PIN: &str = "1234";
 
+/// The sandbox misbehaves `times` times on `method path`.
+#[allow(dead_code)] // not every test binary injects faults
+pub fn fault(
+    method: &str,
+    path: &str,
+    fault: hipopay_sim::Fault,
+    times: u32,
+) -> hipopay_sim::FaultRule {
+    hipopay_sim::FaultRule {
+        method: method.into(),
+        path: path.into(),
+        fault,
+        times,
+    }
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures")
