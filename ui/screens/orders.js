@@ -37,7 +37,7 @@ function row(o, withDate) {
   h('span', { class: 'col-amount' }, money(o.amount, o.currency)),
   h('span', { class: `col-wallet wallet-${o.wallet}` }, walletName(o.wallet)),
   h('span', { class: 'col-status' }, chip(o.status)),
-  h('span', { class: 'col-no' }, o.merchant_order_no, ...flags));
+  h('span', { class: 'col-no' }, h('span', { class: 'col-no-text' }, o.merchant_order_no), ...flags));
 }
 
 async function load() {
