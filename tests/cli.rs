@@ -969,89 +969,199 @@ async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
     assert!(s(&r.json(), "check_error").contains("503"), "{}", r.stdout);
 }
 
-/// Two partial refunds of one order, both answers lost, HipoPay unable to
-/// find either by number: its refundable amount shows one landed and one
-/// did not, but not which. Nothing is sent again; a manager who checked
-/// HipoPay's back office settles the one that landed, and the next pass
-/// sends the other, which then lands. One order never refunded twice.
-#[tokio::test(flavor = "multi_thread")]
-async fn two_unclear_refunds_wait_for_a_manager_then_finish() {
+/// Sends of one refund that reached the sandbox's door.
+fn refund_posts(c: &Counter, outer: &str) -> usize {
+    c.sim
+        .requests()
+        .iter()
+        .filter(|q| {
+            q.method == "POST"
+                && q.path == "/refund"
+                && q.params.get("outer_refund_no").map(String::as_str) == Some(outer)
+        })
+        .count()
+}
+
+/// Two partial refunds of one order, both answers lost, and HipoPay unable
+/// to find either by its number afterwards.
+struct TwoLostRefunds {
+    c: Counter,
+    order_id: String,
+    merchant_order_no: String,
+    refunds: Vec<Value>,
+}
+
+async fn two_lost_refunds(first: hipopay_sim::Fault, second: hipopay_sim::Fault) -> TwoLostRefunds {
     use hipopay_sim::Fault;
     let c = Counter::start().await;
     c.open_shift().await;
-    let manager = [("CASHIER_MANAGER_PIN", MANAGER_PIN)];
     let order = c.pay("40.00", "134567890123456401", &[]).await.json();
-    let id = order["id"].to_string();
+    let order_id = order["id"].to_string();
     c.sim
         .add_fault(common::fault("GET", "/refund", Fault::Status(404), 100));
     let mut refunds = vec![];
-    for lost in [Fault::DropAfterCommit, Fault::DropBeforeCommit] {
+    for lost in [first, second] {
         c.sim.add_fault(common::fault("POST", "/refund", lost, 1));
         let r = c
-            .cli(&["refund", &id, "--amount", "10", "--json"], &manager)
+            .cli(
+                &["refund", &order_id, "--amount", "10", "--json"],
+                &[("CASHIER_MANAGER_PIN", MANAGER_PIN)],
+            )
             .await;
         assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
         refunds.push(r.json());
     }
-    assert_eq!(
-        c.sim.refunds().len(),
-        1,
-        "the first landed, the second did not"
+    TwoLostRefunds {
+        merchant_order_no: s(&order, "merchant_order_no"),
+        c,
+        order_id,
+        refunds,
+    }
+}
+
+impl TwoLostRefunds {
+    fn sends(&self, i: usize) -> usize {
+        refund_posts(&self.c, &s(&self.refunds[i], "outer_refund_no"))
+    }
+
+    async fn order(&self) -> Value {
+        self.c
+            .cli(&["order", &self.order_id, "--json"], &[])
+            .await
+            .json()
+    }
+
+    fn refunded_at_hipopay(&self) -> i64 {
+        self.c
+            .sim
+            .orders()
+            .into_iter()
+            .find(|o| o.merchant_order_no == self.merchant_order_no)
+            .unwrap()
+            .refunded_minor
+    }
+}
+
+/// Both landed: HipoPay's refundable amount (20.00 of 40.00) shows it, so
+/// both are SUCCESS and neither is sent again.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_lost_refunds_that_both_landed_are_both_settled() {
+    use hipopay_sim::Fault;
+    let t = two_lost_refunds(Fault::DropAfterCommit, Fault::DropAfterCommit).await;
+    let r = t.c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!((t.sends(0), t.sends(1)), (1, 1), "nothing sent again");
+    let order = t.order().await;
+    assert_eq!(s(&order, "refunded"), "20.00", "{order}");
+    assert_eq!(t.refunded_at_hipopay(), 2000);
+}
+
+/// Neither landed: the refundable amount is untouched, so each is sent again
+/// under its own number, and each lands once.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_lost_refunds_that_never_landed_are_both_sent_again() {
+    use hipopay_sim::Fault;
+    let t = two_lost_refunds(Fault::DropBeforeCommit, Fault::DropBeforeCommit).await;
+    let r = t.c.cli(&["reconcile", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!((t.sends(0), t.sends(1)), (2, 2));
+    let order = t.order().await;
+    assert_eq!(s(&order, "refunded"), "20.00", "{order}");
+    assert_eq!(t.refunded_at_hipopay(), 2000);
+}
+
+/// One landed and one did not, and the refundable amount cannot say which:
+/// nothing is sent again. A manager settles one after checking HipoPay's
+/// back office (not before reconcile handed it over, not within five
+/// minutes of its send, not with a wrong PIN); the next pass then sends the
+/// other. The order is never refunded more than the 20.00 asked.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_unclear_refunds_wait_for_a_manager_then_finish() {
+    use hipopay_sim::Fault;
+    let t = two_lost_refunds(Fault::DropAfterCommit, Fault::DropBeforeCommit).await;
+    let c = &t.c;
+    let first = t.refunds[0]["id"].to_string();
+    let settle = |pin: &'static str| {
+        let first = first.clone();
+        async move {
+            c.cli(
+                &[
+                    "refund-settle",
+                    &first,
+                    "--outcome",
+                    "refunded",
+                    "--note",
+                    "seen in back office",
+                    "--json",
+                ],
+                &[("CASHIER_MANAGER_PIN", pin)],
+            )
+            .await
+        }
+    };
+    let refused = settle(MANAGER_PIN).await;
+    assert_eq!(refused.code, 1);
+    assert!(
+        s(&refused.json(), "error").contains("still being settled"),
+        "{}",
+        refused.stdout
     );
 
     let r = c.cli(&["reconcile", "--json"], &[]).await;
     assert_eq!(r.json()["still_pending_refunds"], 2, "{}", r.stdout);
-    assert_eq!(c.sim.refunds().len(), 1, "nothing sent again on a guess");
-    let shown = c.cli(&["order", &id, "--json"], &[]).await.json();
-    assert!(
-        s(&shown["refunds"][0], "error").contains("a manager checks"),
-        "{shown}"
+    assert_eq!(
+        (t.sends(0), t.sends(1)),
+        (1, 1),
+        "nothing sent again on a guess"
     );
+    let order = t.order().await;
+    assert_eq!(order["refunds"][0]["needs_manager"], true, "{order}");
+    assert!(s(&order["refunds"][0], "error").contains("a manager checks"));
 
-    // A wrong PIN settles nothing.
-    let first = refunds[0]["id"].to_string();
-    let r = c
-        .cli(
-            &["refund-settle", &first, "--outcome", "refunded", "--json"],
-            &[("CASHIER_MANAGER_PIN", "0000")],
-        )
-        .await;
-    assert_eq!((r.code, r.json()["kind"].as_str()), (1, Some("auth")));
-    let r = c
-        .cli(
-            &[
-                "refund-settle",
-                &first,
-                "--outcome",
-                "refunded",
-                "--note",
-                "seen in back office",
-                "--json",
-            ],
-            &manager,
-        )
-        .await;
+    let early = settle(MANAGER_PIN).await;
+    assert!(
+        s(&early.json(), "error").contains("could still land"),
+        "{}",
+        early.stdout
+    );
+    // Ten minutes later.
+    rusqlite::Connection::open(&c.db)
+        .unwrap()
+        .execute("UPDATE refunds SET sent_at = sent_at - 600000", [])
+        .unwrap();
+    let wrong = settle("0000").await;
+    assert_eq!(
+        (wrong.code, wrong.json()["kind"].as_str()),
+        (1, Some("auth"))
+    );
+    let r = settle(MANAGER_PIN).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     assert_eq!(s(&r.json(), "status"), "SUCCESS");
+    let audit = cashier_core::ledger::Ledger::open(&c.db)
+        .unwrap()
+        .audit_entries()
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|(action, _, detail)| action == "refund_settled"
+                && detail.contains("seen in back office")),
+        "{audit:?}"
+    );
 
-    // Now the books say one landed: the other is safely sent again.
+    // Now the books say the first landed: the second is safely sent again.
     let r = c.cli(&["reconcile", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
-    assert_eq!(c.sim.refunds().len(), 2);
-    let shown = c.cli(&["order", &id, "--json"], &[]).await.json();
+    assert_eq!((t.sends(0), t.sends(1)), (1, 2));
+    let order = t.order().await;
     assert_eq!(
-        (s(&shown, "refunded"), s(&shown, "refundable")),
+        (s(&order, "refunded"), s(&order, "refundable")),
         ("20.00".into(), "20.00".into()),
-        "{shown}"
+        "{order}"
     );
-    let sim_order = c
-        .sim
-        .orders()
-        .into_iter()
-        .find(|o| o.merchant_order_no == s(&order, "merchant_order_no"))
-        .unwrap();
     assert_eq!(
-        sim_order.refunded_minor, 2000,
+        t.refunded_at_hipopay(),
+        2000,
         "refunded 20.00 at HipoPay, not more"
     );
 }

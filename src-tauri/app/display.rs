@@ -86,13 +86,19 @@ fn open_window(app: &AppHandle) -> tauri::Result<()> {
         .inner_size(800.0, 600.0)
         .min_inner_size(480.0, 400.0);
     match second_screen(app) {
-        // Placed in the second screen's own pixels (screens of different
-        // scale disagree about logical ones), then full screen there.
+        // Full screen on the screen that holds that point: the monitor is
+        // picked by position, whatever scale each screen has.
         Some(at) => {
             let window = builder.visible(false).build()?;
-            window.set_position(at)?;
-            window.set_fullscreen(true)?;
-            window.show()?;
+            let placed = window
+                .set_fullscreen_on_monitor(PhysicalPosition::new(f64::from(at.x), f64::from(at.y)))
+                .and_then(|()| window.show());
+            if let Err(e) = placed {
+                // Never leave a hidden window under the label: the next
+                // attempt would think the display is open.
+                let _ = window.destroy();
+                return Err(e);
+            }
         }
         None => {
             builder.build()?;

@@ -43,9 +43,9 @@ function refundRow(r) {
     h('p', { class: 'att-hint' }, t('attention.refundHint'))),
   h('div', { class: 'att-actions' },
     h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'check' } }, t('attention.check')),
-    // Sent, and HipoPay cannot say what became of it: a manager who checked
-    // HipoPay's back office settles it (never while a send is under way).
-    ...(r.sent_count > 0 && !r.in_flight ? [
+    // HipoPay can no longer say what became of it (reconcile said so): a
+    // manager who checked HipoPay's back office settles it.
+    ...(r.needs_manager && !r.in_flight ? [
       h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'settle-refunded' } },
         t('attention.settleRefunded')),
       h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'settle-not-refunded' } },

@@ -91,10 +91,17 @@ impl CustomerDisplay {
 
     pub fn view(&self) -> CustomerView {
         let mut shown = self.lock();
-        if is_outcome(&shown.view) && shown.since.elapsed() >= self.outcome_for {
-            replace(&mut shown, CustomerView::Welcome, None);
-        }
+        self.fade_old_outcome(&mut shown);
         shown.view.clone()
+    }
+
+    /// An outcome shown long enough gives way to the welcome, and the screen
+    /// stops following that payment: a late change to it is not for the
+    /// customer now at the counter.
+    fn fade_old_outcome(&self, shown: &mut Shown) {
+        if is_outcome(&shown.view) && shown.since.elapsed() >= self.outcome_for {
+            replace(shown, CustomerView::Welcome, None);
+        }
     }
 
     /// The amount the cashier has typed so far (empty or zero: nothing yet).
@@ -141,6 +148,7 @@ impl CustomerDisplay {
     /// Any order changed; only the one on screen moves the screen.
     pub fn order_changed(&self, order: &Order) -> Option<CustomerView> {
         let mut shown = self.lock();
+        self.fade_old_outcome(&mut shown);
         if shown.order_id != Some(order.id) {
             return None;
         }
@@ -265,6 +273,8 @@ mod tests {
         ));
         assert!(matches!(d.view(), CustomerView::Paid(_)));
         std::thread::sleep(Duration::from_millis(40));
+        // A late change to that payment is not for the next customer.
+        assert_eq!(d.order_changed(&paid), None);
         assert_eq!(
             d.view(),
             CustomerView::Welcome,

@@ -175,7 +175,7 @@ impl Engine {
         // An order from before books were recorded: which acquirer it went to
         // is not known, so nothing is concluded from this one's "not found".
         if order.acquirer.is_empty() && !self.settings.acquirer.is_empty() {
-            return self.save_refund_note(refund, RefundStatus::Pending, MANAGER_CHECKS);
+            return self.for_a_manager(refund);
         }
         let remote = self
             .client
@@ -205,8 +205,18 @@ impl Engine {
                 RefundStatus::Success,
                 "HipoPay's refundable amount for the order shows this refund went through",
             ),
-            _ => self.save_refund_note(refund, RefundStatus::Pending, MANAGER_CHECKS),
+            _ => self.for_a_manager(refund),
         }
+    }
+}
+
+impl Engine {
+    fn for_a_manager(&self, refund: &Refund) -> Result<Refund, CashierError> {
+        let after = self
+            .ledger
+            .mark_refund_for_manager(refund.id, MANAGER_CHECKS)?;
+        self.emit_refund(&after);
+        Ok(after)
     }
 }
 

@@ -195,9 +195,6 @@ impl Engine {
                 super::describe_books(&order.acquirer)
             )));
         }
-        let manager = self
-            .ledger
-            .verify_manager_pin(manager_pin, &format!("settle refund #{refund_id}"))?;
         let note = note
             .map(str::trim)
             .filter(|n| !n.is_empty())
@@ -207,6 +204,9 @@ impl Engine {
                 "the note is one line of at most 120 characters".into(),
             ));
         }
+        let manager = self
+            .ledger
+            .verify_manager_pin(manager_pin, &format!("settle refund #{refund_id}"))?;
         let status = if refunded {
             RefundStatus::Success
         } else {

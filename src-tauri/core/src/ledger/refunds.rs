@@ -43,6 +43,11 @@ pub struct Refund {
     /// Until then (ms) a send of it may be under way, here or in another
     /// process on this ledger: nobody sends it again before.
     pub in_flight_until: Option<i64>,
+    /// When it was last sent (ms).
+    pub sent_at: Option<i64>,
+    /// Reconciling found that HipoPay can no longer say what became of it:
+    /// a manager settles it after checking HipoPay's back office.
+    pub needs_manager: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -73,6 +78,8 @@ impl Serialize for Refund {
             sent_count: i64,
             /// A send is under way right now (here or in another process).
             in_flight: bool,
+            /// Only a manager can settle it now (`refund-settle`).
+            needs_manager: bool,
             shift_id: i64,
             created_at: String,
         }
@@ -90,6 +97,7 @@ impl Serialize for Refund {
             error: &self.error,
             sent_count: self.sent_count,
             in_flight: self.in_flight(),
+            needs_manager: self.needs_manager,
             shift_id: self.shift_id,
             created_at: crate::time::iso(self.created_at),
         }
@@ -99,6 +107,9 @@ impl Serialize for Refund {
 
 /// The shortest lease on a refund being sent (ms).
 const SEND_LEASE_MS: i64 = 30_000;
+
+/// A manager settles a refund only this long after its last send (ms).
+pub const SETTLE_AFTER_MS: i64 = 5 * 60_000;
 
 pub(crate) const SELECT_REFUND: &str =
     "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
@@ -129,6 +140,8 @@ pub(crate) fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<Refund> {
         error: r.get("error")?,
         sent_count: r.get("sent_count")?,
         in_flight_until: r.get("in_flight_until")?,
+        sent_at: r.get("sent_at")?,
+        needs_manager: r.get::<_, i64>("needs_manager")? != 0,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
@@ -225,7 +238,8 @@ impl Ledger {
         let conn = self.conn();
         let now = now_ms();
         conn.execute(
-            "UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1, in_flight_until = ?2 WHERE id = ?3",
+            "UPDATE refunds SET sent_count = sent_count + 1, updated_at = ?1, sent_at = ?1, in_flight_until = ?2,
+                    needs_manager = 0 WHERE id = ?3",
             params![now, now.saturating_add(lease_ms.max(SEND_LEASE_MS)), id],
         )?;
         audit::append(&conn, None, "refund_sent", Some("refund"), Some(id), "")?;
@@ -255,9 +269,23 @@ impl Ledger {
         Ok(())
     }
 
+    /// Reconciling found that HipoPay can no longer say what became of this
+    /// refund: it stays PENDING (its amount reserved) until a manager settles it.
+    pub fn mark_refund_for_manager(&self, id: i64, why: &str) -> Result<Refund, LedgerError> {
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE refunds SET needs_manager = 1, error = ?1, updated_at = ?2, in_flight_until = NULL
+             WHERE id = ?3 AND status = 'PENDING'",
+            params![why, now_ms(), id],
+        )?;
+        load(&conn, id)
+    }
+
     /// A manager settles an unclear refund after checking HipoPay's own
     /// records (its back office): SUCCESS or FAILED, with who and why in the
-    /// audit log. Refused while a send of it may be under way.
+    /// audit log. Only a refund reconciling handed to a manager, sent at
+    /// least `SETTLE_AFTER_MS` ago (a late answer could still land before),
+    /// and not being sent or checked right now.
     pub fn settle_refund(
         &self,
         id: i64,
@@ -282,6 +310,19 @@ impl Ledger {
         if before.in_flight() {
             return Err(LedgerError::Rule(format!(
                 "refund #{id} is being sent or checked right now; try again in a minute"
+            )));
+        }
+        if !before.needs_manager || before.sent_count == 0 {
+            return Err(LedgerError::Rule(format!(
+                "refund #{id} is still being settled with HipoPay (reconcile); a manager settles only a refund HipoPay can no longer answer about"
+            )));
+        }
+        let quiet_until = before.sent_at.unwrap_or(before.updated_at) + SETTLE_AFTER_MS;
+        if now_ms() < quiet_until {
+            return Err(LedgerError::Rule(format!(
+                "refund #{id} was sent less than {} minutes ago and could still land; settle it after {}",
+                SETTLE_AFTER_MS / 60_000,
+                crate::time::iso(quiet_until)
             )));
         }
         let error =

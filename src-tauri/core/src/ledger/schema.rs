@@ -110,6 +110,10 @@ const V3: &str = r#"
 ALTER TABLE shifts ADD COLUMN acquirer TEXT NOT NULL DEFAULT '';
 -- Until this time (ms) a send of this refund may be under way.
 ALTER TABLE refunds ADD COLUMN in_flight_until INTEGER;
+-- When it was last sent (ms), and whether reconciling found that only a
+-- manager can settle it (HipoPay can no longer say what became of it).
+ALTER TABLE refunds ADD COLUMN sent_at INTEGER;
+ALTER TABLE refunds ADD COLUMN needs_manager INTEGER NOT NULL DEFAULT 0;
 "#;
 
 pub fn migrations() -> Migrations<'static> {
