@@ -1043,31 +1043,20 @@ impl TwoLostRefunds {
 }
 
 /// Both landed: HipoPay's refundable amount (20.00 of 40.00) shows it, so
-/// both are SUCCESS and neither is sent again.
+/// both are SUCCESS and neither is sent again. Neither landed: the amount is
+/// untouched, so each is sent again under its own number and lands once.
 #[tokio::test(flavor = "multi_thread")]
-async fn two_lost_refunds_that_both_landed_are_both_settled() {
+async fn two_lost_refunds_settle_by_the_refundable_amount() {
     use hipopay_sim::Fault;
-    let t = two_lost_refunds(Fault::DropAfterCommit, Fault::DropAfterCommit).await;
-    let r = t.c.cli(&["reconcile", "--json"], &[]).await;
-    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
-    assert_eq!((t.sends(0), t.sends(1)), (1, 1), "nothing sent again");
-    let order = t.order().await;
-    assert_eq!(s(&order, "refunded"), "20.00", "{order}");
-    assert_eq!(t.refunded_at_hipopay(), 2000);
-}
-
-/// Neither landed: the refundable amount is untouched, so each is sent again
-/// under its own number, and each lands once.
-#[tokio::test(flavor = "multi_thread")]
-async fn two_lost_refunds_that_never_landed_are_both_sent_again() {
-    use hipopay_sim::Fault;
-    let t = two_lost_refunds(Fault::DropBeforeCommit, Fault::DropBeforeCommit).await;
-    let r = t.c.cli(&["reconcile", "--json"], &[]).await;
-    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
-    assert_eq!((t.sends(0), t.sends(1)), (2, 2));
-    let order = t.order().await;
-    assert_eq!(s(&order, "refunded"), "20.00", "{order}");
-    assert_eq!(t.refunded_at_hipopay(), 2000);
+    for (lost, sends) in [(Fault::DropAfterCommit, 1), (Fault::DropBeforeCommit, 2)] {
+        let t = two_lost_refunds(lost.clone(), lost.clone()).await;
+        let r = t.c.cli(&["reconcile", "--json"], &[]).await;
+        assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+        assert_eq!((t.sends(0), t.sends(1)), (sends, sends), "{lost:?}");
+        let order = t.order().await;
+        assert_eq!(s(&order, "refunded"), "20.00", "{lost:?}: {order}");
+        assert_eq!(t.refunded_at_hipopay(), 2000, "{lost:?}");
+    }
 }
 
 /// One landed and one did not, and the refundable amount cannot say which:
