@@ -46,7 +46,6 @@ pub fn forward_engine_events(app: &AppHandle) {
     });
 }
 
-/// Reconciles at start-up and every minute, whenever a core is running.
 /// One engine event to the counter window, and to the customer display when
 /// it concerns the payment on its screen.
 fn forward(app: &AppHandle, event: EngineEvent) {
@@ -68,6 +67,7 @@ fn forward(app: &AppHandle, event: EngineEvent) {
     }
 }
 
+/// Reconciles at start-up and every minute, whenever a core is running.
 pub fn reconcile_periodically(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {

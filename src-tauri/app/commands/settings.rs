@@ -145,7 +145,8 @@ pub async fn settings_save(
     }
     if next.ui.customer_display != current.ui.customer_display {
         crate::display::sync_window(&app);
-    } else if next.ui.language != current.ui.language {
+    } else if next.ui.language != current.ui.language || next.is_demo() != current.is_demo() {
+        // Said in the new language, or with (or without) the DEMO marker.
         crate::display::resend(&app);
     }
     Ok(view(&next))
