@@ -33,19 +33,15 @@
 //! off (like for like) and the app with it on (what it would cost).
 #![allow(clippy::unwrap_used)] // bench code: a failure should stop it loudly
 
-#[path = "../tests/e2e/harness.rs"]
-#[allow(dead_code)]
-mod harness;
-
 #[path = "common/mod.rs"]
 mod common;
 
 use cashier_core::ledger::{Ledger, Role};
+use cashier_testkit::app::Driver;
+use cashier_testkit::{fixture, sim_config_for};
 use common::{fmt_dur, ms, record, stats, Table, Target};
-use fantoccini::{Client, ClientBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const IDLE: Duration = Duration::from_secs(10);
@@ -82,43 +78,6 @@ struct Run {
     pss_kb: u64,
     /// (process name, PSS kB) for every process summed.
     processes: Vec<(String, u64)>,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
-}
-
-fn tauri_driver() -> PathBuf {
-    let on_path = Command::new("sh")
-        .args(["-c", "command -v tauri-driver"])
-        .output()
-        .ok();
-    if let Some(out) = on_path.filter(|o| o.status.success()) {
-        return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    }
-    let home = std::env::var("CARGO_HOME")
-        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
-    PathBuf::from(home).join("bin/tauri-driver")
-}
-
-/// SIGTERM, not SIGKILL: a killed tauri-driver orphans WebKitWebDriver.
-fn stop_driver(driver: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(driver.id().to_string())
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = driver.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = driver.kill();
-    let _ = driver.wait();
 }
 
 /// One process from /proc/PID/stat: (name, parent, start in clock ticks since boot).
@@ -186,34 +145,12 @@ fn uptime() -> f64 {
 }
 
 fn clock_ticks() -> f64 {
-    Command::new("getconf")
+    std::process::Command::new("getconf")
         .arg("CLK_TCK")
         .output()
         .ok()
         .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
         .unwrap_or(100.0)
-}
-
-async fn session(port: u16, binary: &Path) -> Result<Client, String> {
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": binary }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    match tokio::time::timeout(
-        Duration::from_secs(60),
-        ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}")),
-    )
-    .await
-    {
-        Ok(Ok(client)) => Ok(client),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("no session within 60 s".into()),
-    }
 }
 
 /// A config pointing at the bench's sandbox and a ledger with a manager and
@@ -226,7 +163,7 @@ fn seed_app(dir: &Path, sim: &hipopay_sim::SimHandle) -> Vec<(&'static str, Path
             "[hipopay]\nbase_url = \"{}\"\nagent_no = \"E2E-AGENT\"\nmerchant_no = \"E2E-MERCHANT\"\nprivate_key_file = \"{}\"\n\n\
              [terminal]\ncurrency = \"HKD\"\n\n[ui]\nlanguage = \"en\"\n",
             sim.base_url(),
-            harness::fixture("agent_private_pkcs1.pem").display(),
+            fixture("agent_private_pkcs1.pem").display(),
         ),
     )
     .unwrap();
@@ -259,44 +196,24 @@ async fn run_once(
     if let Some(value) = compositing {
         env.push((COMPOSITING, PathBuf::from(value)));
     }
-    let port = free_port();
-    let mut driver = Command::new(tauri_driver())
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &free_port().to_string(),
-        ])
-        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("tauri-driver (scripts/install-deps installs it): {e}"))?;
-    let result = measure_session(&mut driver, port, binary, ready, ticks).await;
-    stop_driver(&mut driver);
+    let driver = Driver::start(&env)?;
+    let result = measure_session(&driver, binary, ready, ticks).await;
+    drop(driver);
     // Let the last run's processes go before the next one starts.
     tokio::time::sleep(Duration::from_secs(1)).await;
     result
 }
 
 async fn measure_session(
-    driver: &mut Child,
-    port: u16,
+    driver: &Driver,
     binary: &Path,
     ready: &str,
     ticks: f64,
 ) -> Result<Run, String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() >= deadline {
-            return Err("tauri-driver did not start".into());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     let asked = Instant::now();
-    let client = session(port, binary).await?;
+    let client = driver.session(binary).await?;
     let outcome = async {
-        let pid = find_binary(driver.id(), binary)
+        let pid = find_binary(driver.pid(), binary)
             .ok_or_else(|| format!("{} is not running", binary.display()))?;
         let (_, _, started_ticks) = proc_stat(pid).ok_or("no /proc entry")?;
         let script = ready_script(ready);
@@ -384,9 +301,12 @@ async fn main() {
         ("empty_nocomp", Kind::Empty, &empty, Some("1"), extra_runs),
         ("app_comp", Kind::App, &app, Some("0"), extra_runs),
     ];
-    let sim = hipopay_sim::SimHandle::start(harness::sim_config(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sim = hipopay_sim::SimHandle::start(
+        sim_config_for("E2E-AGENT", "E2E-MERCHANT"),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let ticks = clock_ticks();
 
     let mut results: HashMap<&str, Vec<Run>> = HashMap::new();

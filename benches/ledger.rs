@@ -10,7 +10,7 @@
 //! today's open shift, about 2 % of paid orders refunded. Building takes
 //! about 20 s on a 2-core machine (433 MB); later runs that day reuse it.
 //!
-//! Run: cargo bench -p cashier-core --bench ledger
+//! Run: cargo bench --bench ledger (scripts/bench runs every bench)
 
 // Bench code: a failed setup step should stop the bench loudly.
 #![allow(clippy::unwrap_used)]

@@ -2,7 +2,7 @@
 //! `qr::png` encodes the payload (error correction M), renders at least
 //! 480 px a side and writes the PNG; all three are inside each sample.
 //!
-//! Run: cargo bench -p cashier-core --bench qr_png
+//! Run: cargo bench --bench qr_png (scripts/bench runs every bench)
 
 // Bench code: a failed setup step should stop the bench loudly.
 #![allow(clippy::unwrap_used)]

@@ -17,7 +17,7 @@
 //! request leaves, and the real client's full round trip includes the
 //! sandbox's signature check.
 //!
-//! Run: cargo bench -p cashier-core --bench scan_path
+//! Run: cargo bench --bench scan_path (scripts/bench runs every bench)
 
 // Bench code: a failed setup step should stop the bench loudly.
 #![allow(clippy::unwrap_used)]

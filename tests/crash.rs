@@ -9,7 +9,7 @@
 //! holds its answer and the test sends the SIGKILL itself.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use cashier_testkit as common;
 
 use cashier_core::crashpoint;
 use cashier_core::ledger::{Ledger, OrderFilter, OrderStatus, RefundStatus};

@@ -6,7 +6,7 @@
 //! the ledger are unchanged, and nothing is charged at the sandbox.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use cashier_testkit as common;
 
 use common::{fixture, sim_config, CliOutput, Counter, CASHIER_PIN};
 use rusqlite::{Connection, OpenFlags};
@@ -119,7 +119,9 @@ fn assert_refused(r: &CliOutput, kind: &str, words: &[&str]) -> String {
         assert_eq!(j["kind"], kind, "{j}");
         let error = j["error"].as_str().unwrap();
         assert_eq!(format!("error: {error}"), line);
-        assert_eq!(j.as_object().unwrap().len(), 2, "{j}");
+        assert_eq!(j.as_object().unwrap().len(), 3, "{j}");
+        // Refused before anything was sent.
+        assert_eq!(j["money_may_have_moved"], false, "{j}");
     }
     line.to_string()
 }

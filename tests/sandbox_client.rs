@@ -2,7 +2,7 @@
 //! HTTP against the project's sandbox; and every way an answer can go wrong.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use cashier_testkit as common;
 
 use cashier_core::hipopay::{
     ChargeRequest, ClientConfig, HipoPayClient, HipoPayError, RemoteRefundStatus, RemoteStatus,
@@ -172,7 +172,7 @@ async fn a_stale_clock_is_refused_with_411() {
         .await
         .unwrap_err();
     assert!(matches!(err, HipoPayError::Clock { .. }), "{err:?}");
-    assert_eq!(err.kind(), "clock");
+    assert_eq!(err.kind(), cashier_core::ErrorKind::Clock);
 }
 
 #[tokio::test]

@@ -10,78 +10,132 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
-/// Every `'name'` that follows `marker` in `text`.
-fn quoted_after(text: &str, marker: &str) -> BTreeSet<String> {
-    text.match_indices(marker)
-        .filter_map(|(i, _)| {
-            let rest = &text[i + marker.len()..];
-            let rest = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('"'))?;
-            let end = rest.find(['\'', '"'])?;
-            Some(rest[..end].to_string())
+/// The commands of the generated contract: (name, JS function, windows).
+fn contract_commands() -> Vec<(String, String, Vec<String>)> {
+    let text = read("ui/generated/contract.js");
+    let start = text.find("export const COMMANDS").unwrap();
+    let end = start + text[start..].find("\n});").unwrap();
+    text[start..end]
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let (name, rest) = line.split_once(": Object.freeze({ fn: '")?;
+            let (function, rest) = rest.split_once('\'')?;
+            let windows = rest.split("windows: [").nth(1)?.split(']').next()?;
+            let windows = windows
+                .split(',')
+                .map(|w| w.trim().trim_matches('\'').to_string())
+                .filter(|w| !w.is_empty())
+                .collect();
+            Some((name.to_string(), function.to_string(), windows))
         })
         .collect()
 }
 
-fn ui_calls() -> BTreeSet<String> {
-    quoted_after(&read("ui/api.js"), "call(")
+/// Every `api.NAME(` in the UI's own code for one window's pages.
+fn calls_in(files: &[std::path::PathBuf]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, _) in text.match_indices("api.") {
+            let name: String = text[i + 4..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if text[i + 4 + name.len()..].starts_with('(') {
+                found.insert(name);
+            }
+        }
+    }
+    found
 }
 
-#[test]
-fn the_capability_grants_exactly_what_the_ui_calls() {
-    let ui = ui_calls();
-    assert!(ui.len() > 10, "found the UI's calls: {ui:?}");
-    let capability: serde_json::Value =
-        serde_json::from_str(&read("src-tauri/app/capabilities/main.json")).unwrap();
-    assert_eq!(capability["windows"], serde_json::json!(["main"]));
-    let permissions: Vec<String> = capability["permissions"]
+fn ui_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("generated") {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "js") && !path.ends_with("api.js") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn granted(file: &str, window: &str) -> BTreeSet<String> {
+    let capability: serde_json::Value = serde_json::from_str(&read(file)).unwrap();
+    assert_eq!(capability["windows"], serde_json::json!([window]));
+    capability["permissions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect();
-    let granted: BTreeSet<String> = permissions
-        .iter()
-        .filter_map(|p| p.strip_prefix("allow-"))
+        .filter_map(|p| p.as_str().unwrap().strip_prefix("allow-"))
         .map(|p| p.replace('-', "_"))
-        .collect();
-    assert_eq!(
-        granted, ui,
-        "granted commands differ from the commands ui/api.js calls"
-    );
+        .collect()
+}
+
+/// Each window is granted exactly the commands its pages call: no grant
+/// the UI does not use, and no call the window may not make.
+#[test]
+fn each_window_is_granted_exactly_what_its_pages_call() {
+    let commands = contract_commands();
+    assert!(commands.len() > 20, "read the contract: {commands:?}");
+    let (customer, counter): (Vec<_>, Vec<_>) = ui_files()
+        .into_iter()
+        .partition(|f| f.ends_with("customer.js"));
+    for (window, file, pages) in [
+        ("main", "src-tauri/app/capabilities/counter.json", counter),
+        (
+            "customer",
+            "src-tauri/app/capabilities/customer.json",
+            customer,
+        ),
+    ] {
+        let called = calls_in(&pages);
+        let used: BTreeSet<String> = commands
+            .iter()
+            .filter(|(_, function, _)| called.contains(function))
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        let unknown: Vec<&String> = called
+            .iter()
+            .filter(|f| *f != "on" && !commands.iter().any(|(_, function, _)| function == *f))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{window} pages call {unknown:?}, not in the contract"
+        );
+        let contract: BTreeSet<String> = commands
+            .iter()
+            .filter(|(_, _, windows)| windows.iter().any(|w| w == window))
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        assert_eq!(
+            contract, used,
+            "the contract's grants to {window} differ from what its pages call"
+        );
+        assert_eq!(
+            granted(file, window),
+            used,
+            "{file} differs from what the {window} pages call"
+        );
+    }
     // Beyond app commands, only listening to events.
-    let core: BTreeSet<&str> = permissions
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("src-tauri/app/capabilities/counter.json")).unwrap();
+    let core: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
         .iter()
-        .filter(|p| !p.starts_with("allow-"))
-        .map(String::as_str)
+        .filter_map(|p| p.as_str().filter(|p| !p.starts_with("allow-")))
         .collect();
     assert_eq!(
         core,
         BTreeSet::from(["core:event:allow-listen", "core:event:allow-unlisten"])
-    );
-
-    let manifest = quoted_after(&read("src-tauri/app/build.rs"), "    ");
-    assert_eq!(
-        manifest, ui,
-        "build.rs must declare every command (so each needs a grant)"
-    );
-
-    let main = read("src-tauri/app/main.rs");
-    let start = main.find("generate_handler![").unwrap();
-    let end = start + main[start..].find(']').unwrap();
-    let handlers: BTreeSet<String> = main[start..end]
-        .split(',')
-        .filter_map(|h| {
-            h.trim()
-                .rsplit("::")
-                .next()
-                .map(str::trim)
-                .map(str::to_string)
-        })
-        .filter(|h| !h.is_empty() && !h.contains('['))
-        .collect();
-    assert_eq!(
-        handlers, ui,
-        "registered handlers differ from what the UI calls"
     );
 }
 

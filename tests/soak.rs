@@ -10,7 +10,7 @@
 //! `SOAK_FAULT_PERCENT` (share of requests that misbehave, default 25).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use cashier_testkit as common;
 
 use cashier_core::engine::{
     Engine, EngineSettings, PayRequest, QrRequest, RefundRequest, StopSignal,
@@ -67,7 +67,7 @@ fn amount_text(minor: i64) -> String {
 }
 
 struct Soak {
-    engine: Engine,
+    engine: Arc<Engine>,
     sim: hipopay_sim::SimHandle,
     rng: StdRng,
     tally: Tally,
@@ -103,7 +103,7 @@ impl Soak {
             subject: Some("soak".into()),
             wait: Some(Duration::from_secs(1)),
         };
-        match self.engine.pay_scan(&req, &StopSignal::new()).await {
+        match self.engine.pay_scan(&req, StopSignal::new()).await {
             Ok(_) => {}
             Err(_) => self.tally.add("payments answered with an error"),
         }
@@ -233,7 +233,7 @@ async fn main() {
     let mut settings = EngineSettings::new(Currency::HKD, "127.0.0.1");
     settings.poll_interval = Duration::from_millis(30);
     let mut soak = Soak {
-        engine: Engine::new(Arc::clone(&ledger), client, settings),
+        engine: Arc::new(Engine::new(Arc::clone(&ledger), client, settings)),
         sim: sim.clone(),
         rng: StdRng::seed_from_u64(seed),
         tally: Tally::default(),

@@ -1,12 +1,12 @@
 // Router and shared state. Screens are modules with the same small shape:
 //   init(ctx), show(params), hide(), and optional handlers onScan(code),
 //   onTypedText(text), onKeyDown(e), onOrderChanged(o), onRefundChanged(r),
-//   onReconciled(report), onLanguage().
+//   onPaymentEnded(p), onReconciled(report), onLanguage().
 // Only the active screen gets scans, typing and keys; every screen gets
 // backend events (a result screen must update even if it was just left).
 
-import * as api from './api.js';
-import { t, setLanguage, getLanguage, applyI18n } from './i18n.js';
+import { api } from './api.js';
+import { t, setLanguage, getLanguage, applyI18n } from './i18n/index.js';
 import { installWedge, isTextField, insertIntoField } from './scanner.js';
 import * as sounds from './sounds.js';
 import { $, $$, toast, toastError, formatWhen, digitsOnly } from './ui.js';
@@ -242,6 +242,7 @@ function wireEvents() {
   };
   api.on('order-changed', (order) => { forAll('onOrderChanged', order); scheduleAttention(); }).catch(toastError);
   api.on('refund-changed', (r) => { forAll('onRefundChanged', r); scheduleAttention(); }).catch(toastError);
+  api.on('payment-ended', (p) => { forAll('onPaymentEnded', p); scheduleAttention(); }).catch(toastError);
   api.on('scanner-line', (p) => handleScan(String(p?.code ?? ''))).catch(toastError);
   api.on('scanner-status', (p) => {
     state.scannerLink = p;

@@ -4,8 +4,8 @@
 // paying with WeChat Pay or Alipay read Simplified Chinese.
 // It only shows what the backend sends; it cannot start or change anything.
 
-import * as api from './api.js';
-import { translate, normalizeLanguage } from './i18n.js';
+import { api } from './api.js';
+import { translate, normalizeLanguage } from './i18n/index.js';
 import { formatMoney } from './money.js';
 
 /** A paid, not-paid or checking screen goes back to the welcome after this long. */

@@ -1,7 +1,7 @@
 // A manager PIN for one action. The dialog runs the action itself so a wrong
 // PIN can be retyped in place; the PIN is cleared after every attempt.
 
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 import { $, setError, validPin } from './ui.js';
 
 let open = false;

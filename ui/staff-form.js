@@ -1,8 +1,8 @@
 // "Add staff" form, used on the Open-shift screen and in Settings. Adding
 // anyone after the first manager needs a manager's PIN (backend rule).
 
-import * as api from './api.js';
-import { t } from './i18n.js';
+import { api } from './api.js';
+import { t } from './i18n/index.js';
 import { h, digitsOnly, setError, validPin, toast, setChildren } from './ui.js';
 
 /** Builds the form inside `root`; onAdded(staff) runs after a success. */

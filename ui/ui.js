@@ -2,7 +2,7 @@
 // textContent (never HTML parsing), so order notes or backend messages can't
 // inject markup (and nothing fights the strict CSP).
 
-import { t } from './i18n.js';
+import { t } from './i18n/index.js';
 import { formatMoney } from './money.js';
 
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -102,34 +102,15 @@ export function digitsOnly(el) {
 export const validPin = (pin) => /^\d{4,12}$/.test(pin);
 
 /**
- * Plain words for why a payment failed and what the cashier does next.
- * The backend's reason is English with the wallet's code inside
- * ("declined by WeChat Pay: NOTENOUGH"); we match on those codes.
+ * Plain words for why an order stands where it does, and what the cashier
+ * does next, chosen from its reason code (never from the backend's English).
+ * An order from before reasons were recorded gets its status's general words.
  */
-export function failureAdvice(errorMessage, status) {
-  const s = String(errorMessage || '').toUpperCase();
-  if (status === 'EXPIRED' || /EXPIRED UNPAID|QR CODE EXPIRED/.test(s)) {
-    return { reason: t('fail.expired'), next: t('fail.nextNewQr') };
-  }
-  if (/NOTENOUGH|NOT_ENOUGH|INSUFFICIENT|BALANCE/.test(s)) {
-    return { reason: t('fail.balance'), next: t('fail.nextOtherMethod') };
-  }
-  if (/AUTHCODE|AUTH_CODE|CODE.*(USED|EXPIRE|INVALID)/.test(s)) {
-    return { reason: t('fail.codeExpired'), next: t('fail.nextRefreshCode') };
-  }
-  if (/QR CODE (NEVER ARRIVED|DID NOT ARRIVE)/.test(s)) {
-    return { reason: t('fail.qrMissing'), next: t('fail.nextNewQr') };
-  }
-  if (/NEVER RECEIVED|NOT SENT|NOTHING WAS TAKEN/.test(s)) {
-    return { reason: t('fail.notSent'), next: t('fail.nextRefreshCode') };
-  }
-  if (/CANCEL/.test(s)) {
-    return { reason: t('fail.cancelled'), next: t('fail.nextAskAgain') };
-  }
-  if (/LIMIT|EXCEED/.test(s)) {
-    return { reason: t('fail.limit'), next: t('fail.nextOtherMethod') };
-  }
-  return { reason: t('fail.declined'), next: t('fail.nextOtherMethod') };
+export function reasonWords(order) {
+  const fallback = { FAILED: 'declined', EXPIRED: 'expired' }[order && order.status];
+  const code = (order && order.reason) || fallback;
+  if (!code) return { reason: '', next: '' };
+  return { reason: t(`reason.${code}`), next: t(`reasonNext.${code}`) };
 }
 
 /** Countdown text: 75 -> "1:15", 7260 -> "2:01:00". */

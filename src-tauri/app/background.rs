@@ -1,29 +1,26 @@
-//! Work the app does on its own: forwarding the engine's changes to the UI,
-//! reconciling unclear payments at start-up and every minute, and reading
-//! a serial scanner.
+//! Work the app does on its own: forwarding the engine's changes to the
+//! windows, reconciling unclear payments at start-up and every minute, and
+//! reading a serial scanner.
 
+use crate::events::{AppEvent, PaymentEnded, ScannerLine};
 use crate::state::{AppState, ScannerStatus};
 use cashier_core::engine::EngineEvent;
 use cashier_core::scanner::{ScannerEvent, SerialScanner};
-use serde::Serialize;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::error::RecvError;
 
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
-/// The counter window: order, refund, scanner and reconcile events go to it
-/// alone, never to the customer display.
-const COUNTER: &str = "main";
 
-/// What runs once a core is up (at launch, or when a start that failed is
-/// tried again): its events reach the UI and the serial scanner is read.
-pub fn core_started(app: &AppHandle) {
+/// What runs once a till is up (at launch, or when a start that failed is
+/// tried again): its events reach the windows and the serial scanner is read.
+pub fn till_started(app: &AppHandle) {
     forward_engine_events(app);
     start_serial_scanner(app);
-    crate::display::sync_window(app);
+    crate::customer_window::sync(app);
 }
 
-/// Forwards every order and refund change of the current engine to the UI.
+/// Forwards every change of the current engine to the windows.
 pub fn forward_engine_events(app: &AppHandle) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
@@ -46,28 +43,32 @@ pub fn forward_engine_events(app: &AppHandle) {
     });
 }
 
-/// One engine event to the counter window, and to the customer display when
-/// it concerns the payment on its screen.
+/// One engine event to the counter window, and to the customer window when
+/// it moves the payment on its screen.
 fn forward(app: &AppHandle, event: EngineEvent) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
     match event {
         EngineEvent::Started(order) => {
-            crate::display::send(app, state.customer.payment_started(&order));
-            let _ = app.emit_to(COUNTER, "order-changed", order);
+            crate::customer_window::send(app, state.customer.payment_started(&order));
+            AppEvent::OrderChanged(order).emit(app);
         }
         EngineEvent::Order(order) => {
-            crate::display::send(app, state.customer.order_changed(&order));
-            let _ = app.emit_to(COUNTER, "order-changed", order);
+            crate::customer_window::send(app, state.customer.order_changed(&order));
+            AppEvent::OrderChanged(order).emit(app);
         }
-        EngineEvent::Refund(refund) => {
-            let _ = app.emit_to(COUNTER, "refund-changed", refund);
-        }
+        EngineEvent::Refund(refund) => AppEvent::RefundChanged(refund).emit(app),
+        EngineEvent::Ended { order, error } => AppEvent::PaymentEnded(PaymentEnded {
+            order_id: order.id,
+            order,
+            error,
+        })
+        .emit(app),
     }
 }
 
-/// Reconciles at start-up and every minute, whenever a core is running.
+/// Reconciles at start-up and every minute, whenever a till is running.
 pub fn reconcile_periodically(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -78,20 +79,14 @@ pub fn reconcile_periodically(app: &AppHandle) {
     });
 }
 
-/// Checks every unclear order and refund once and tells the UI what changed.
+/// Checks every unclear order and refund once and tells the counter what changed.
 pub async fn reconcile_once(app: &AppHandle) {
     let Some(engine) = app.try_state::<AppState>().and_then(|s| s.engine().ok()) else {
         return;
     };
     if let Ok(report) = engine.reconcile().await {
-        let _ = app.emit_to(COUNTER, "reconciled", report);
+        AppEvent::Reconciled(report).emit(app);
     }
-}
-
-#[derive(Serialize, Clone)]
-struct ScannerLine {
-    code: String,
-    source: &'static str,
 }
 
 /// (Re)starts the serial scanner reader from the current config.
@@ -125,36 +120,28 @@ pub fn start_serial_scanner(app: &AppHandle) {
             let Some(state) = app.try_state::<AppState>() else {
                 break;
             };
-            match event {
+            let status = match event {
                 ScannerEvent::Line(code) => {
-                    let _ = app.emit_to(
-                        COUNTER,
-                        "scanner-line",
-                        ScannerLine {
-                            code,
-                            source: "serial",
-                        },
-                    );
+                    AppEvent::ScannerLine(ScannerLine {
+                        code,
+                        source: "serial".into(),
+                    })
+                    .emit(&app);
+                    continue;
                 }
-                ScannerEvent::Connected { port } => {
-                    let status = ScannerStatus {
-                        port: Some(port),
-                        connected: true,
-                        error: None,
-                    };
-                    state.set_scanner_status(status.clone());
-                    let _ = app.emit_to(COUNTER, "scanner-status", status);
-                }
-                ScannerEvent::Disconnected { port, error } => {
-                    let status = ScannerStatus {
-                        port: Some(port),
-                        connected: false,
-                        error: Some(error),
-                    };
-                    state.set_scanner_status(status.clone());
-                    let _ = app.emit_to(COUNTER, "scanner-status", status);
-                }
-            }
+                ScannerEvent::Connected { port } => ScannerStatus {
+                    port: Some(port),
+                    connected: true,
+                    error: None,
+                },
+                ScannerEvent::Disconnected { port, error } => ScannerStatus {
+                    port: Some(port),
+                    connected: false,
+                    error: Some(error),
+                },
+            };
+            state.set_scanner_status(status.clone());
+            AppEvent::ScannerStatus(status).emit(&app);
         }
     });
 }

@@ -1,15 +1,21 @@
-//! Cashier's desktop shell: a Tauri window over `cashier-core`. Everything
-//! that matters happens in the core; this file wires it to the window.
+//! Cashier's desktop shell: a Tauri window over `cashier-core`, put together
+//! by `cashier-till`. Everything that matters happens in the core; this file
+//! wires it to the windows.
 
 // Hide the console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod background;
 mod commands;
-mod display;
+// The contract is generated and checked by its tests (scripts/contract).
+#[cfg(test)]
+mod contract;
+mod customer_window;
+mod events;
 mod state;
 
-use state::{AppState, Paths};
+use cashier_core::paths::Paths;
+use state::AppState;
 use tauri::Manager;
 
 fn main() {
@@ -34,47 +40,17 @@ fn main() {
         // The customer display never outlives the counter window: closing
         // the counter closes the app.
         .on_window_event(|window, event| {
-            if window.label() == "main" && matches!(event, tauri::WindowEvent::Destroyed) {
-                display::close_window(window.app_handle());
+            if window.label() == events::COUNTER && matches!(event, tauri::WindowEvent::Destroyed) {
+                customer_window::close_window(window.app_handle());
             }
         })
         .setup(|app| {
             let handle = app.handle();
             background::reconcile_periodically(handle);
-            background::core_started(handle);
+            background::till_started(handle);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::status::app_status,
-            commands::status::startup_problem,
-            commands::status::startup_retry,
-            commands::shift::staff_list,
-            commands::shift::staff_add,
-            commands::shift::shift_open,
-            commands::shift::shift_close,
-            commands::shift::shift_report,
-            commands::shift::shift_export_csv,
-            commands::sale::pay_scan,
-            commands::sale::stop_waiting,
-            commands::sale::qr_create,
-            commands::sale::qr_wait,
-            commands::sale::orders_list,
-            commands::sale::order_detail,
-            commands::sale::order_check,
-            commands::sale::attention_list,
-            commands::sale::reconcile_now,
-            commands::sale::review_clear,
-            commands::sale::refund,
-            commands::sale::refund_settle,
-            commands::settings::settings_get,
-            commands::settings::settings_save,
-            commands::settings::key_import,
-            commands::settings::test_connection,
-            commands::settings::serial_ports,
-            commands::sale::demo_customer_pays,
-            commands::display::customer_view,
-            commands::display::customer_show_amount,
-        ])
+        .invoke_handler(commands::invoke_handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("cashier: {e}");

@@ -1,12 +1,20 @@
 //! End-to-end: the real Cashier app in its real webview, driven like a
 //! cashier would, against the HipoPay sandbox. Each app gets its own Xvfb
-//! server (`harness::XServer`). Screenshots land in docs/screenshots/{en,zh-Hant}.
+//! server (`cashier_testkit::app::XServer`). Screenshots land in
+//! docs/screenshots/{en,zh-Hant}.
 #![allow(clippy::unwrap_used)]
 
-mod harness;
+mod app;
+mod page;
 
+use app::{App, Options, MANAGER_PIN};
 use fantoccini::Locator;
-use harness::{decode_qr, App, Options, MANAGER_PIN};
+
+/// Decodes the QR code in a screenshot (kept for a look when it cannot).
+fn decode_qr(png: &[u8]) -> String {
+    let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-failures");
+    cashier_testkit::app::decode_qr(png, &keep)
+}
 use std::io::Write;
 use std::time::Duration;
 
@@ -61,6 +69,62 @@ async fn a_burst_typed_into_the_note_field_is_a_scan_not_text() {
         "tea",
         "human typing still reaches the note"
     );
+    app.close().await;
+}
+
+/// Two customers, the same amount, one right after the other, with codes
+/// that mask alike: each result screen shows its own order, known by the id
+/// the start call returned (never by amount or code), even when the first
+/// one is paid late, while the second is on screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_quick_scans_of_the_same_amount_each_show_their_own_order() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    let first_code = "134512345678900103"; // the customer never confirms
+    let second_code = "134598765432100000"; // paid at once; masks like the first
+    app.keypad("8.80").await;
+    app.scanner_burst(first_code).await;
+    app.wait_attr("#result", "data-status", "WAITING", 20).await;
+    app.click("#btn-stop-waiting").await;
+    app.wait_attr("#result", "data-status", "PENDING", 20).await;
+    let sim_order = |code: &str| {
+        app.sim
+            .orders()
+            .into_iter()
+            .find(|o| o.auth_code.as_deref() == Some(code))
+            .unwrap()
+    };
+    let first = sim_order(first_code);
+    assert!(app
+        .text("#result-order-no")
+        .await
+        .contains(&first.merchant_order_no));
+    let first_id = app
+        .wait_visible("#result")
+        .await
+        .attr("data-order-id")
+        .await
+        .unwrap();
+    // Paid at HipoPay after the cashier gave up: not this next customer's.
+    app.sim.customer_pays(&first.merchant_order_no).unwrap();
+
+    app.click("#btn-new-sale").await;
+    app.keypad("8.80").await;
+    app.scanner_burst(second_code).await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    let second = sim_order(second_code);
+    let shown = app.text("#result-order-no").await;
+    assert!(shown.contains(&second.merchant_order_no), "{shown}");
+    assert!(!shown.contains(&first.merchant_order_no), "{shown}");
+    let second_id = app
+        .wait_visible("#result")
+        .await
+        .attr("data-order-id")
+        .await
+        .unwrap();
+    assert_ne!(first_id, second_id);
+    assert_eq!(app.sim.charge_requests(&first.merchant_order_no), 1);
+    assert_eq!(app.sim.charge_requests(&second.merchant_order_no), 1);
     app.close().await;
 }
 
@@ -332,13 +396,13 @@ async fn screenshots(lang: &'static str) {
     .await;
     app.wait_visible("#screen-first-run").await;
     app.screenshot(lang, "01-first-run").await;
-    app.fill("#first-name", harness::MANAGER).await;
+    app.fill("#first-name", app::MANAGER).await;
     app.fill("#first-pin", MANAGER_PIN).await;
     app.fill("#first-pin2", MANAGER_PIN).await;
     app.click("#btn-first-create").await;
     app.wait_visible("#screen-login").await;
     app.screenshot(lang, "02-open-shift").await;
-    app.open_shift(harness::MANAGER, MANAGER_PIN).await;
+    app.open_shift(app::MANAGER, MANAGER_PIN).await;
     app.keypad("128.50").await;
     app.screenshot(lang, "03-sale").await;
     app.scanner_burst("134567890123456102").await; // confirming on the phone, then paid

@@ -5,13 +5,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { DICTIONARIES } from '../../ui/i18n.js';
+import { DICTIONARIES } from '../../ui/i18n/index.js';
+import { ERROR_KINDS, REASONS } from '../../ui/generated/contract.js';
 
 const ui = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 const html = readFileSync(join(ui, 'index.html'), 'utf8');
 const customerHtml = readFileSync(join(ui, 'customer.html'), 'utf8');
 const jsFiles = [...readdirSync(ui).filter((f) => f.endsWith('.js')),
-  ...readdirSync(join(ui, 'screens')).map((f) => `screens/${f}`)];
+  ...readdirSync(join(ui, 'screens')).map((f) => `screens/${f}`),
+  ...readdirSync(join(ui, 'i18n')).filter((f) => f.endsWith('.js')).map((f) => `i18n/${f}`),
+  ...readdirSync(join(ui, 'generated')).filter((f) => f.endsWith('.js')).map((f) => `generated/${f}`)];
 const js = Object.fromEntries(jsFiles.map((f) => [f, readFileSync(join(ui, f), 'utf8')]));
 
 const REQUIRED_IDS = [
@@ -118,9 +121,12 @@ test('every key used in markup and code is in the dictionary', () => {
     for (const m of src.matchAll(/'(customer\.[a-zA-Z]+)'/g)) used.add(m[1]); // the customer display's tables
   }
   // keys built from values at run time
-  const kinds = ['input', 'code', 'code_used', 'auth', 'shift', 'shift_open', 'shift_mode', 'busy', 'not_found', 'config',
-    'signature', 'clock', 'network', 'declined', 'acquirer', 'storage', 'scanner', 'qr_unavailable', 'unknown'];
-  kinds.forEach((k) => used.add(`err.${k}`));
+  // From the generated contract: every error kind and reason Rust knows.
+  [...ERROR_KINDS, 'unknown'].forEach((k) => used.add(`err.${k}`));
+  for (const code of Object.keys(REASONS)) {
+    used.add(`reason.${code}`);
+    used.add(`reasonNext.${code}`);
+  }
   ['PAID', 'PENDING', 'FAILED', 'EXPIRED', 'SUCCESS'].forEach((s) => used.add(`status.${s}`));
   ['wechat', 'alipay'].forEach((w) => used.add(`wallet.${w}`));
   ['scan', 'qr'].forEach((f) => used.add(`flow.${f}`));
@@ -134,5 +140,16 @@ test('placeholders match across languages', () => {
   const vars = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
   for (const [k, v] of Object.entries(DICTIONARIES.en)) {
     for (const lang of ['zh-Hant', 'zh-Hans']) assert.equal(vars(DICTIONARIES[lang][k]), vars(v), `${lang} ${k}`);
+  }
+});
+
+test('no screen decides anything from the backend\'s words', () => {
+  // Screens choose words from codes (err.kind, order.reason); the backend's
+  // message and an order's error text are only ever shown, never matched.
+  for (const [f, src] of Object.entries(js)) {
+    if (f.startsWith('i18n/') || f.startsWith('generated/')) continue;
+    assert.ok(!/\.test\([^)]*\b(message|error)\b/.test(src), `${f} tests the backend's words with a regex`);
+    assert.ok(!/\b(message|error)\b[\w.?]*\.(match|includes|indexOf|startsWith|endsWith|search)\(/.test(src),
+      `${f} searches the backend's words`);
   }
 });

@@ -2,7 +2,7 @@
 // (the "cannot start" screen has no settings to read it from).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeLanguage, translate } from '../../ui/i18n.js';
+import { normalizeLanguage, translate } from '../../ui/i18n/index.js';
 
 test('Traditional Chinese locales get 繁體中文, others 简体中文 or English', () => {
   for (const code of ['zh-Hant', 'zh-Hant-TW', 'zh-Hant-HK', 'zh_TW', 'zh-HK', 'zh-MO', 'ZH-hant']) {

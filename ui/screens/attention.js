@@ -1,7 +1,7 @@
 // Needs attention: every PENDING order and refund, and every order paid after
 // the cashier stopped waiting (needs_review). One step per action.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, h, chip, money, walletName, formatWhen, toast, toastError, setError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 import { askPin } from '../pin-dialog.js';

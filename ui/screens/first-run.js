@@ -1,7 +1,7 @@
 // First run: no staff exists, so the first person becomes the manager
 // (the backend allows exactly this one addition without a manager PIN).
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, setError, validPin } from '../ui.js';
 
 let ctx;

@@ -1,6 +1,6 @@
 // Open shift: pick a name, type the PIN. Payments need an open shift.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, h, setError, validPin } from '../ui.js';
 import { mountStaffForm } from '../staff-form.js';
 

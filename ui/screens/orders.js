@@ -1,7 +1,7 @@
 // Orders: today's (or all) orders with filters; a row opens the detail with
 // its refunds, "Check now" and "Refund".
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, h, chip, money, walletName, formatWhen, splitIso, toastError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 

@@ -1,33 +1,42 @@
-// Progress and result of one payment. Scan payments start here (pay_scan);
+// Progress and result of one payment. A scan payment starts here: pay_start
+// answers at once with its order, and everything after reaches this screen
+// as events keyed by that order's id (order-changed, then payment-ended).
 // QR payments arrive here with their final order. The result must be
 // impossible to misread: colour + icon + words + sound, amount >= 64px.
 
-import { t } from '../i18n.js';
-import { $, show, money, walletName, failureAdvice, errorText, toast, toastError } from '../ui.js';
-import { compareDecimal } from '../money.js';
-import { maskCode, walletOfCode } from '../scanner.js';
+import { t } from '../i18n/index.js';
+import { $, show, money, walletName, reasonWords, errorText, toast, toastError } from '../ui.js';
+import { walletOfCode } from '../scanner.js';
 
 const WAIT_SECS = { wechat: 45, alipay: 60 }; // how long the counter waits per wallet
 const WAITING_AFTER_MS = 1500; // quicker answers never flash "confirming on phone"
 const KEY_GUARD_MS = 700; // a stray Enter must not dismiss a result unseen
-const BACK_TO_SALE = new Set(['code', 'code_used', 'input', 'shift', 'shift_mode', 'busy', 'auth']); // refused before any charge
-// Errors after which nothing can have been taken: the core refused before
-// the charge left (a key, clock, config or connection fault) or HipoPay
-// refused it, and the order, if any, is already FAILED in the ledger. Any
-// other error (storage, unknown) may come after the charge left.
-const NOTHING_TAKEN = new Set(['signature', 'clock', 'network', 'acquirer', 'config', 'declined']);
+const SEEN_KEPT = 20; // recent events kept for an order whose id is not known yet
 
-/** What a failed payment call means at the counter, by its error kind. */
-export function errorOutcome(kind) {
-  if (BACK_TO_SALE.has(kind)) return 'back-to-sale'; // nothing was sent
-  if (NOTHING_TAKEN.has(kind)) return 'not-paid';
-  return 'unclear'; // may have been taken: never "not paid"
+/**
+ * What a failed payment call means at the counter: the backend says whether
+ * money may have moved; when it may have, the outcome is unclear (never
+ * "not paid" on a guess), else nothing was sent: back to the amount.
+ */
+export function errorOutcome(err) {
+  return err && err.money_may_have_moved ? 'unclear' : 'back-to-sale';
 }
 
 let ctx;
 let run = null; // the payment on screen
 let tick = null;
 let waitingTimer = null;
+// The latest order-changed and payment-ended per order id: a fast answer can
+// arrive before pay_start's own answer says which order is ours.
+const seen = new Map();
+
+function remember(orderId, kind, payload) {
+  const entry = seen.get(orderId) || {};
+  entry[kind] = payload;
+  seen.delete(orderId);
+  seen.set(orderId, entry);
+  while (seen.size > SEEN_KEPT) seen.delete(seen.keys().next().value);
+}
 
 function stopTimers() {
   clearInterval(tick);
@@ -46,6 +55,7 @@ function setButtons(list) {
 function paint(status, { title, reason = '', orderNo = '' }) {
   const r = run;
   $('#result').dataset.status = status;
+  $('#result').dataset.orderId = r && r.orderId ? String(r.orderId) : '';
   $('#result-title').textContent = title;
   $('#result-amount').textContent = r ? money(r.amount, r.currency) : '';
   $('#result-wallet').textContent = r && r.wallet ? walletName(r.wallet) : '';
@@ -78,18 +88,22 @@ function toWaiting() {
   if (!run || run.final || run.shown === 'WAITING') return;
   run.shown = 'WAITING';
   paint('WAITING', { title: t('result.waiting'), reason: t('result.waitingHint') });
-  setButtons(['btn-stop-waiting']);
+  setButtons(run.orderId ? ['btn-stop-waiting'] : []);
   renderCountdown();
   clearInterval(tick);
   tick = setInterval(renderCountdown, 250);
 }
 
-/** Shows a final (or given-up PENDING) order. Plays its sound once per status. */
-function finish(order) {
+/**
+ * Shows a final (or given-up PENDING) order. Plays its sound once per
+ * status. `error` is why the wait ended early, when it did.
+ */
+function finish(order, error = null) {
   if (!run) return;
   stopTimers();
   run.final = true;
   run.order = order;
+  run.error = error;
   run.orderId = order.id;
   run.wallet = order.wallet || run.wallet;
   run.amount = order.amount || run.amount;
@@ -98,6 +112,11 @@ function finish(order) {
   run.shown = order.status;
   run.shownAt = Date.now();
   const no = order.merchant_order_no;
+  const words = reasonWords(order);
+  const detail = order.error ? t('result.detail', { detail: order.error }) : '';
+  // A scan payment's counter is free once its order is final (payment-ended
+  // says so too, a moment later).
+  if (run.mode === 'scan' && order.status !== 'PENDING') ctx.setBusy(false);
   switch (order.status) {
     case 'PAID':
       paint('PAID', { title: t('result.paid'), orderNo: no });
@@ -105,52 +124,32 @@ function finish(order) {
       if (changed) ctx.sounds.paid();
       ctx.clearSale();
       break;
-    case 'PENDING':
+    case 'PENDING': {
+      const why = error ? errorText(error) : null;
       paint('PENDING', {
         title: t('result.pending'),
-        reason: [t('result.pendingHint'), t('result.pendingWhere')],
+        reason: [words.reason, t('result.pendingHint'), t('result.pendingWhere'),
+          why ? why.text : '', why && why.detail ? t('result.detail', { detail: why.detail }) : ''],
         orderNo: no,
       });
       setButtons(['btn-result-check', 'btn-new-sale']);
       if (changed) ctx.sounds.pending();
       ctx.clearSale(); // never charge this amount again by reflex
       break;
-    default: { // FAILED, EXPIRED
-      const advice = failureAdvice(order.error, order.status);
+    }
+    default: // FAILED, EXPIRED
       paint(order.status === 'EXPIRED' ? 'EXPIRED' : 'FAILED', {
         title: order.status === 'EXPIRED' ? t('result.expired') : t('result.failed'),
-        reason: [advice.reason, advice.next, order.error ? t('result.detail', { detail: order.error }) : ''],
+        reason: [words.reason, words.next, detail],
         orderNo: no,
       });
       setButtons(['btn-retry-same', 'btn-new-sale']);
       if (changed) ctx.sounds.failed();
-    }
   }
   $('#btn-new-sale').focus();
 }
 
-/**
- * A payment call failed. If its order exists, the ledger says what happened
- * (never a guess); without an order, only a refusal before any charge is
- * "not paid", anything else is unclear: do not charge again.
- */
-async function afterError(err) {
-  const r = run;
-  if (r && r.orderId) {
-    try {
-      const { order } = await ctx.api.orderDetail({ order_id: r.orderId });
-      if (run !== r) return;
-      finish(order);
-      toastError(err);
-      return;
-    } catch { /* the ledger cannot be read either: unclear below */ }
-  }
-  if (run !== r) return;
-  if (errorOutcome(err.kind) === 'not-paid') fail(err);
-  else unclear(err);
-}
-
-/** The outcome is not known and the ledger could not say: never "not paid". */
+/** The outcome is not known and no order says more: never "not paid". */
 function unclear(err) {
   stopTimers();
   if (!run) return;
@@ -168,17 +167,40 @@ function unclear(err) {
   $('#btn-new-sale').focus();
 }
 
-/** The backend refused before anything was charged, or could not be reached. */
-function fail(err) {
+/** Nothing was sent: back to the amount, which is kept, with the reason. */
+async function backToSale(err) {
   stopTimers();
-  if (!run) return;
-  run.final = true;
-  run.shown = 'FAILED';
-  run.shownAt = Date.now();
-  const { text, detail } = errorText(err);
-  paint('FAILED', { title: t('result.failed'), reason: [text, detail ? t('result.detail', { detail }) : ''] });
-  setButtons(['btn-retry-same', 'btn-new-sale']);
-  ctx.sounds.failed();
+  run = null;
+  ctx.setBusy(false);
+  toastError(err);
+  ctx.sounds.error();
+  if (err.kind === 'shift') await ctx.refreshStatus();
+  ctx.go('sale', { force: true });
+}
+
+/** Applies what is known of our order: its latest change, or its end. */
+function follow(orderId) {
+  const known = seen.get(orderId);
+  if (!known || !run || run.orderId !== orderId) return;
+  if (known.ended) {
+    ended(known.ended);
+  } else if (known.order) {
+    changedOrder(known.order);
+  }
+}
+
+function changedOrder(order) {
+  if (!run.final) {
+    if (order.status !== 'PENDING') finish(order); // the answer came
+    else if (order.reason === 'confirming') toWaiting(); // HipoPay: confirming on the phone
+  } else if (run.shown === 'PENDING' && order.status !== 'PENDING') {
+    finish(order); // the background check settled it while the result was on screen
+  }
+}
+
+function ended(payload) {
+  ctx.setBusy(false); // the counter is free: the wait is over
+  if (!run.final || payload.order.status !== run.shown) finish(payload.order, payload.error);
 }
 
 async function startScan({ amount, currency, code, note }) {
@@ -186,40 +208,29 @@ async function startScan({ amount, currency, code, note }) {
   const token = {};
   run = {
     token, mode: 'scan', orderId: null, order: null, wallet: walletOfCode(code),
-    amount, currency, codeMask: maskCode(code), startedAt: Date.now(),
-    final: false, shown: 'CHARGING', pendingEvents: 0, shownAt: 0,
+    amount, currency, startedAt: Date.now(), final: false, shown: 'CHARGING', shownAt: 0,
   };
   toCharging();
   waitingTimer = setTimeout(toWaiting, WAITING_AFTER_MS);
   ctx.setBusy(true);
+  let order;
   try {
-    const order = await ctx.api.payScan({ amount, currency, code, note });
-    if (run && run.token === token) finish(order);
+    order = await ctx.api.payStart({ amount, currency, code, note });
   } catch (err) {
     if (!run || run.token !== token) return;
-    if (errorOutcome(err.kind) === 'back-to-sale') {
-      // Nothing was sent: back to the amount, which is kept, with the reason.
-      stopTimers();
-      run = null;
+    if (errorOutcome(err) === 'unclear') {
       ctx.setBusy(false);
-      toastError(err);
-      ctx.sounds.error();
-      if (err.kind === 'shift') await ctx.refreshStatus();
-      ctx.go('sale', { force: true });
-      return;
+      unclear(err);
+    } else {
+      await backToSale(err);
     }
-    await afterError(err);
-  } finally {
-    ctx.setBusy(false); // only one payment runs at a time, so this one was it
+    return;
   }
-}
-
-/** Our scan's first PENDING event: same code (masked), amount and currency. */
-function isOurNewOrder(order) {
-  return run && run.mode === 'scan' && run.orderId === null && !run.final
-    && order.flow === 'scan' && order.status === 'PENDING'
-    && order.currency === run.currency && compareDecimal(order.amount, run.amount) === 0
-    && (!order.code || order.code === run.codeMask);
+  if (!run || run.token !== token) return;
+  run.orderId = order.id;
+  $('#result').dataset.orderId = String(order.id);
+  if (run.shown === 'WAITING') setButtons(['btn-stop-waiting']);
+  follow(order.id);
 }
 
 async function checkNow() {
@@ -240,10 +251,12 @@ async function checkNow() {
 }
 
 async function stopWaiting() {
+  if (!run || !run.orderId) return;
   const button = $('#btn-stop-waiting');
   button.disabled = true;
   try {
-    await ctx.api.stopWaiting(); // pay_scan then resolves with the order still PENDING
+    // The order stays PENDING and watched; payment-ended then shows it.
+    await ctx.api.stopWaiting({ order_id: run.orderId });
   } catch (err) {
     button.disabled = false;
     toastError(err);
@@ -268,8 +281,12 @@ export default {
       };
       finish(params.order);
     } else if (params.error) {
+      // A QR whose wait failed: what this screen last heard of the order
+      // says more than the error; without it, unclear.
       run = { token: {}, mode: 'qr', orderId: null, ...params.context, final: false, shown: null };
-      afterError(params.error);
+      const known = run.orderId ? seen.get(run.orderId) : null;
+      if (known && known.order && known.order.status !== 'PENDING') finish(known.order);
+      else unclear(params.error);
     }
   },
   hide() {
@@ -296,19 +313,16 @@ export default {
     if (run && run.final && Date.now() - run.shownAt > KEY_GUARD_MS) { run = null; ctx.newSale(text); }
   },
   onOrderChanged(order) {
-    if (!run) return;
-    if (isOurNewOrder(order)) run.orderId = order.id;
-    if (order.id !== run.orderId) return;
-    if (!run.final) {
-      if (order.status !== 'PENDING') finish(order); // the answer beat the invoke's return
-      else if (++run.pendingEvents >= 2) toWaiting(); // acquirer said "confirming"
-    } else if (run.shown === 'PENDING' && order.status !== 'PENDING') {
-      finish(order); // the background check settled it while the result was on screen
-    }
+    remember(order.id, 'order', order);
+    if (run && order.id === run.orderId) changedOrder(order);
+  },
+  onPaymentEnded(payload) {
+    remember(payload.order_id, 'ended', payload);
+    if (run && payload.order_id === run.orderId) ended(payload);
   },
   onLanguage() {
     if (!run) return;
-    if (run.final && run.order) { const keep = run.shown; finish(run.order); run.shown = keep; }
+    if (run.final && run.order) { const keep = run.shown; finish(run.order, run.error); run.shown = keep; }
     else if (run.shown === 'WAITING') { run.shown = null; toWaiting(); }
     else if (!run.final && run.shown === 'CHARGING') toCharging();
   },

@@ -1,7 +1,7 @@
 // QR payment: create the order, show its QR large and crisp, wait for the
 // customer (qr_wait), then hand the final order to the result screen.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, show, money, walletName, toast, toastError, clock } from '../ui.js';
 import { formatMoney } from '../money.js';
 
@@ -97,7 +97,7 @@ async function stop() {
   if (!current || !current.orderId) return;
   $('#btn-qr-stop').disabled = true;
   try {
-    await ctx.api.stopWaiting(); // qr_wait resolves with the order still PENDING
+    await ctx.api.stopWaiting({ order_id: current.orderId }); // qr_wait resolves, the order still PENDING
   } catch (err) {
     $('#btn-qr-stop').disabled = false;
     toastError(err);

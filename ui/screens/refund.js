@@ -2,7 +2,7 @@
 // for EACH refund (cleared after every attempt, never kept), reason recorded.
 // The backend stores outer_refund_no before sending, so a retry is safe.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, h, chip, money, walletName, formatWhen, setError, validPin, toastError, setChildren } from '../ui.js';
 import { isPositive, isValidAmount, compareDecimal, toWire, decimalsFor } from '../money.js';
 

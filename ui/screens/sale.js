@@ -2,7 +2,7 @@
 // keyboard, via the wedge's replayed typing). A scan anywhere on this screen
 // charges the amount shown; a QR button shows a code for the customer.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, $$, h, toast, hideToast } from '../ui.js';
 import { keypadPress, keypadType, isPositive, toWire, formatTyping, decimalsFor } from '../money.js';
 import { walletOfCode } from '../scanner.js';

@@ -3,7 +3,7 @@
 // saved with a manager PIN. The private key never reaches the UI: the
 // backend opens the file picker and only reports whether a key is loaded.
 
-import { t, getLanguage } from '../i18n.js';
+import { t, getLanguage } from '../i18n/index.js';
 import { $, h, setError, validPin, toast, toastError } from '../ui.js';
 import { mountStaffForm } from '../staff-form.js';
 
@@ -182,7 +182,7 @@ async function testConnection() {
     box.classList.add(r.ok ? 'ok' : 'bad');
     box.replaceChildren(h('p', {}, h('strong', {}, explain)));
     if (r.ok && r.rate) box.append(h('p', {}, t('settings.rate', { rate: r.rate })));
-    if (r.message) box.append(h('p', { class: 'error-detail' }, r.message));
+    if (!r.ok && r.message) box.append(h('p', { class: 'error-detail' }, r.message));
   } catch (err) {
     box.classList.add('bad');
     setError(box, err);

@@ -1,7 +1,7 @@
 // Shift: the live report (any time), CSV export through the backend's save
 // dialog, a printable summary, and closing with a PIN.
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, h, walletName, formatWhen, setError, validPin, toast, toastError } from '../ui.js';
 import { formatMoney } from '../money.js';
 

@@ -2,7 +2,7 @@
 // not be used. Says what is wrong and where, promises nothing was touched,
 // and tries again once someone has fixed it (no restart of the app needed).
 
-import { t } from '../i18n.js';
+import { t } from '../i18n/index.js';
 import { $, setError } from '../ui.js';
 
 let ctx;

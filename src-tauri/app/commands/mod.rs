@@ -1,20 +1,84 @@
-//! Tauri commands: thin adapters from the UI to the core. Each returns the
-//! core's structured error (`{kind, message}`) so the UI can tell faults apart.
-//! Every command here must be listed in build.rs and granted in capabilities.
+//! Tauri commands: thin adapters from the UI to the core. Each takes the app
+//! and one arguments struct, and returns the core's structured error
+//! (`{kind, message, money_may_have_moved}`) so the UI can tell faults apart.
+//!
+//! The table at the bottom is the one list of commands: it builds the invoke
+//! handler, and the contract (`crate::contract`) that generates the UI's
+//! calls and each window's capability file.
 
-pub mod display;
-pub mod sale;
+pub mod customer;
+pub mod orders;
+pub mod payments;
 pub mod settings;
 pub mod shift;
 pub mod status;
 
-use cashier_core::money::Currency;
+use crate::state::AppState;
 use cashier_core::CashierError;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use tauri::{AppHandle, Manager};
 
 pub type Result<T> = std::result::Result<T, CashierError>;
 
-pub(crate) fn currency(text: Option<String>) -> Result<Option<Currency>> {
-    text.filter(|t| !t.trim().is_empty())
-        .map(|t| t.parse::<Currency>().map_err(CashierError::from))
-        .transpose()
+/// The arguments of a command that takes none.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+/// The app's state, from the handle every command gets.
+pub(crate) fn state(app: &AppHandle) -> tauri::State<'_, AppState> {
+    app.state::<AppState>()
+}
+
+macro_rules! commands {
+    ($( $module:ident::$name:ident ($kind:ident) for [$($window:expr),+]; )*) => {
+        /// The handler Tauri dispatches the webview's calls to.
+        pub fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+
+        /// Every command, for the contract.
+        #[cfg(test)]
+        pub fn specs() -> Vec<crate::contract::CommandSpec> {
+            vec![$(
+                crate::contract::CommandSpec::$kind(stringify!($name), &[$($window),+], $module::$name)
+            ),*]
+        }
+    };
+}
+
+#[cfg(test)]
+use crate::events::{COUNTER, CUSTOMER};
+
+commands! {
+    status::app_status (sync) for [COUNTER];
+    status::startup_problem (sync) for [COUNTER];
+    status::startup_retry (asynchronous) for [COUNTER];
+    shift::staff_list (sync) for [COUNTER];
+    shift::staff_add (sync) for [COUNTER];
+    shift::shift_open (sync) for [COUNTER];
+    shift::shift_close (sync) for [COUNTER];
+    shift::shift_report (sync) for [COUNTER];
+    shift::shift_export_csv (asynchronous) for [COUNTER];
+    payments::pay_start (asynchronous) for [COUNTER];
+    payments::stop_waiting (sync) for [COUNTER];
+    payments::qr_create (asynchronous) for [COUNTER];
+    payments::qr_wait (asynchronous) for [COUNTER];
+    payments::demo_customer_pays (sync) for [COUNTER];
+    orders::orders_list (sync) for [COUNTER];
+    orders::order_detail (sync) for [COUNTER];
+    orders::order_check (asynchronous) for [COUNTER];
+    orders::attention_list (sync) for [COUNTER];
+    orders::reconcile_now (asynchronous) for [COUNTER];
+    orders::review_clear (sync) for [COUNTER];
+    orders::refund (asynchronous) for [COUNTER];
+    orders::refund_settle (sync) for [COUNTER];
+    settings::settings_get (sync) for [COUNTER];
+    settings::settings_save (asynchronous) for [COUNTER];
+    settings::key_import (asynchronous) for [COUNTER];
+    settings::test_connection (asynchronous) for [COUNTER];
+    settings::serial_ports (sync) for [COUNTER];
+    customer::customer_view (sync) for [CUSTOMER];
+    customer::customer_show_amount (sync) for [COUNTER];
 }

@@ -1,49 +1,73 @@
-//! Staff and shifts: open, report, close, export.
+//! Staff and shifts: add, open, report, close, export.
 
-use super::Result;
-use crate::state::AppState;
+use super::{state, NoArgs, Result};
 use cashier_core::ledger::{Role, Shift, ShiftReport, Staff};
-use cashier_core::CashierError;
-use serde::Serialize;
-use tauri::{AppHandle, State};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn staff_list(state: State<'_, AppState>) -> Result<Vec<Staff>> {
-    Ok(state.engine()?.ledger().list_staff()?)
+pub fn staff_list(app: AppHandle, _args: NoArgs) -> Result<Vec<Staff>> {
+    Ok(state(&app).engine()?.ledger().list_staff()?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAdd {
+    name: String,
+    role: Role,
+    /// The new person's own PIN.
+    pin: String,
+    /// A manager's approval (none for the very first staff member).
+    manager_pin: Option<String>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn staff_add(
-    state: State<'_, AppState>,
-    name: String,
-    role: String,
-    pin: String,
-    manager_pin: Option<String>,
-) -> Result<Staff> {
-    let role: Role = role.parse().map_err(CashierError::Input)?;
-    Ok(state.engine()?.ledger().add_staff_with_approval(
-        &name,
-        role,
-        &pin,
-        manager_pin.as_deref(),
+pub fn staff_add(app: AppHandle, args: StaffAdd) -> Result<Staff> {
+    Ok(state(&app).engine()?.ledger().add_staff_with_approval(
+        &args.name,
+        args.role,
+        &args.pin,
+        args.manager_pin.as_deref(),
     )?)
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn shift_open(state: State<'_, AppState>, staff: String, pin: String) -> Result<Shift> {
-    state.engine()?.open_shift(&staff, &pin)
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftOpen {
+    staff: String,
+    pin: String,
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn shift_close(state: State<'_, AppState>, pin: String) -> Result<ShiftReport> {
-    let ledger = state.engine()?.ledger().clone();
-    let closed = ledger.close_shift_with_pin(&pin)?;
+pub fn shift_open(app: AppHandle, args: ShiftOpen) -> Result<Shift> {
+    state(&app).engine()?.open_shift(&args.staff, &args.pin)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftClose {
+    /// The shift's own cashier's PIN, or any manager's.
+    pin: String,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn shift_close(app: AppHandle, args: ShiftClose) -> Result<ShiftReport> {
+    let ledger = state(&app).engine()?.ledger().clone();
+    let closed = ledger.close_shift_with_pin(&args.pin)?;
     Ok(ledger.shift_report(&closed)?)
 }
 
-fn shift_or_latest(state: &AppState, shift_id: Option<i64>) -> Result<Shift> {
-    let ledger = state.engine()?.ledger().clone();
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhichShift {
+    /// The open shift (else the latest) when left out.
+    shift_id: Option<i64>,
+}
+
+fn shift_or_latest(app: &AppHandle, shift_id: Option<i64>) -> Result<Shift> {
+    let ledger = state(app).engine()?.ledger().clone();
     Ok(match shift_id {
         Some(id) => ledger.shift(id)?,
         None => match ledger.current_shift()? {
@@ -54,12 +78,12 @@ fn shift_or_latest(state: &AppState, shift_id: Option<i64>) -> Result<Shift> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn shift_report(state: State<'_, AppState>, shift_id: Option<i64>) -> Result<ShiftReport> {
-    let shift = shift_or_latest(&state, shift_id)?;
-    Ok(state.engine()?.ledger().shift_report(&shift)?)
+pub fn shift_report(app: AppHandle, args: WhichShift) -> Result<ShiftReport> {
+    let shift = shift_or_latest(&app, args.shift_id)?;
+    Ok(state(&app).engine()?.ledger().shift_report(&shift)?)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Exported {
     path: String,
     rows: usize,
@@ -67,13 +91,10 @@ pub struct Exported {
 
 /// Exports through a native save dialog, or straight into
 /// `$CASHIER_EXPORT_DIR` when set (kiosk setups, a mounted USB stick, tests).
+/// None when the dialog was cancelled.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn shift_export_csv(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    shift_id: Option<i64>,
-) -> Result<Option<Exported>> {
-    let shift = shift_or_latest(&state, shift_id)?;
+pub async fn shift_export_csv(app: AppHandle, args: WhichShift) -> Result<Option<Exported>> {
+    let shift = shift_or_latest(&app, args.shift_id)?;
     let name = format!("shift-{}.csv", shift.id);
     let path = match std::env::var_os("CASHIER_EXPORT_DIR") {
         Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
@@ -85,13 +106,13 @@ pub async fn shift_export_csv(
                 .add_filter("CSV", &["csv"]);
             let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
                 .await
-                .map_err(|e| CashierError::Input(e.to_string()))?;
+                .map_err(|e| cashier_core::CashierError::Input(e.to_string()))?;
             picked.and_then(|p| p.into_path().ok())
         }
     };
     let Some(path) = path else { return Ok(None) };
     let mut bytes = Vec::new();
-    let rows = state
+    let rows = state(&app)
         .engine()?
         .ledger()
         .export_shift_csv(&shift, &mut bytes)?;

@@ -1,14 +1,15 @@
 //! What the header and first-run screens need to know, and the start-up
 //! problem screen's two commands.
 
-use super::Result;
-use crate::state::{AppState, StartupProblem};
+use super::{state, NoArgs, Result};
+use crate::state::StartupProblem;
 use cashier_core::ledger::Shift;
 use cashier_core::money::Currency;
+use schemars::JsonSchema;
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ScannerView {
     serial_port: Option<String>,
     connected: bool,
@@ -17,10 +18,10 @@ pub struct ScannerView {
     wedge_min_length: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct AppStatus {
     demo: bool,
-    version: &'static str,
+    version: String,
     currency: Currency,
     currencies: Vec<Currency>,
     language: String,
@@ -32,24 +33,23 @@ pub struct AppStatus {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
-    let rt = state.runtime()?;
-    let ledger = rt.engine.ledger();
-    let config = &rt.config;
+pub fn app_status(app: AppHandle, _args: NoArgs) -> Result<AppStatus> {
+    let state = state(&app);
+    let till = state.till()?;
+    let ledger = till.engine.ledger();
+    let config = &till.config;
     let serial = state.scanner_status();
+    let (orders, refunds) = till.engine.attention()?;
     Ok(AppStatus {
-        demo: rt.demo.is_some(),
-        version: env!("CARGO_PKG_VERSION"),
+        demo: till.is_demo(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
         currency: config.terminal.currency,
         currencies: Currency::ALL.to_vec(),
         language: config.ui.language.clone(),
         sounds: config.ui.sounds,
         staff_count: ledger.staff_count()?,
         shift: ledger.current_shift()?,
-        attention_count: {
-            let (orders, refunds) = rt.engine.attention()?;
-            orders.len() + refunds.len()
-        },
+        attention_count: orders.len() + refunds.len(),
         scanner: ScannerView {
             serial_port: config.scanner.serial_port.clone(),
             connected: serial.connected,
@@ -60,17 +60,17 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
     })
 }
 
-/// Why the core could not start (null when it is running).
+/// Why the till could not start (null when it is running).
 #[tauri::command(rename_all = "snake_case")]
-pub fn startup_problem(state: State<'_, AppState>) -> Option<StartupProblem> {
-    state.startup_problem()
+pub fn startup_problem(app: AppHandle, _args: NoArgs) -> Result<Option<StartupProblem>> {
+    Ok(state(&app).startup_problem())
 }
 
 /// Reads the config and opens the ledger again, after someone fixed them.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn startup_retry(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
-    if state.retry_start().await?.is_some() {
-        crate::background::core_started(&app);
+pub async fn startup_retry(app: AppHandle, _args: NoArgs) -> Result<()> {
+    if state(&app).retry_start().await? {
+        crate::background::till_started(&app);
         tauri::async_runtime::spawn(async move { crate::background::reconcile_once(&app).await });
     }
     Ok(())

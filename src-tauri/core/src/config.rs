@@ -1,8 +1,10 @@
 //! The TOML configuration (the CLI contract in PRODUCT.md). No `[hipopay]`
 //! section means demo mode against the built-in sandbox.
 
+use crate::books::Books;
 use crate::error::CashierError;
 use crate::money::Currency;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,7 @@ pub struct Config {
 }
 
 /// How the line a serial scanner sends ends.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Terminator {
     #[default]
@@ -30,7 +32,7 @@ pub enum Terminator {
     Lf,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScannerConfig {
     /// A serial scanner's port (e.g. /dev/ttyACM0); none means keyboard-wedge only.
@@ -77,18 +79,6 @@ impl Default for UiConfig {
 }
 
 pub const LANGUAGES: [&str; 3] = ["en", "zh-Hant", "zh-Hans"];
-
-/// The acquirer key of the built-in sandbox.
-pub const DEMO_ACQUIRER: &str = "demo";
-
-/// "demo" or "live" for an acquirer key; None for records from before keys.
-pub fn mode_of(acquirer: &str) -> Option<&'static str> {
-    match acquirer {
-        "" => None,
-        DEMO_ACQUIRER => Some("demo"),
-        _ => Some("live"),
-    }
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -189,7 +179,7 @@ impl Config {
             check_base_url(&h.base_url).map_err(|why| {
                 bad(format!(
                     "hipopay.base_url {:?} {why}",
-                    crate::error::one_line(&h.base_url, 60)
+                    crate::text::one_line(&h.base_url, 60)
                 ))
             })?;
             if let Some(secs) = h.timeout_secs {
@@ -241,13 +231,13 @@ impl Config {
         self.hipopay.is_none()
     }
 
-    /// Whose books the payments go to: "demo" for the built-in sandbox, else
-    /// "live:<agent_no>:<merchant_no>". A shift belongs to one of these, so
-    /// demo payments never mix with real ones, nor two merchants' payments.
-    pub fn acquirer_key(&self) -> String {
+    /// Whose books the payments go to: the built-in sandbox, or one live
+    /// merchant. A shift belongs to one, so demo payments never mix with real
+    /// ones, nor two merchants' payments.
+    pub fn books(&self) -> Books {
         match &self.hipopay {
-            None => DEMO_ACQUIRER.to_string(),
-            Some(h) => format!("live:{}:{}", h.agent_no.trim(), h.merchant_no.trim()),
+            None => Books::Demo,
+            Some(h) => Books::live(&h.agent_no, &h.merchant_no),
         }
     }
 
@@ -261,7 +251,7 @@ impl Config {
 /// A TOML error on one line: where, the offending line, and what is wrong
 /// (toml's own rendering spreads over several lines with a caret).
 fn toml_problem(e: &toml::de::Error, text: &str) -> String {
-    use crate::error::one_line;
+    use crate::text::one_line;
     let message = one_line(e.message(), 200);
     let Some(span) = e.span() else {
         return message;
@@ -281,7 +271,7 @@ fn toml_problem(e: &toml::de::Error, text: &str) -> String {
 /// HipoPay's API base: an http(s) URL with a host, nothing after the path.
 fn check_base_url(url: &str) -> Result<(), &'static str> {
     let parsed =
-        reqwest::Url::parse(url.trim()).map_err(|_| "is not a URL like https://api.example.com")?;
+        url::Url::parse(url.trim()).map_err(|_| "is not a URL like https://api.example.com")?;
     if !matches!(parsed.scheme(), "https" | "http") {
         return Err("must start with https://");
     }
@@ -306,25 +296,6 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
         return Err("must not carry a query, a fragment or a user name");
     }
     Ok(())
-}
-
-/// Where things live when no option or environment variable says otherwise.
-pub struct DefaultPaths {
-    pub config_file: PathBuf,
-    pub data_dir: PathBuf,
-}
-
-pub fn default_paths() -> DefaultPaths {
-    match directories::ProjectDirs::from("app", "Cashier", "cashier") {
-        Some(d) => DefaultPaths {
-            config_file: d.config_dir().join("config.toml"),
-            data_dir: d.data_dir().to_path_buf(),
-        },
-        None => DefaultPaths {
-            config_file: PathBuf::from("cashier.toml"),
-            data_dir: PathBuf::from("cashier-data"),
-        },
-    }
 }
 
 #[cfg(test)]

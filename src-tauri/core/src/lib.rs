@@ -1,11 +1,12 @@
-//! Cashier's payments core, free of any UI: money, wallet detection, the
-//! HipoPay client, the SQLite ledger, the payment engine and QR rendering.
-//! The desktop shell and `cashier-cli` are thin layers over this crate.
+//! Cashier's payments core, free of any UI and of the sandbox: money, wallet
+//! detection, the HipoPay client, the SQLite ledger, the payment engine, QR
+//! rendering and the serial scanner. The desktop shell and `cashier-cli` are
+//! thin layers over this crate (put together by `cashier-till`).
 
+pub mod books;
 pub mod config;
 pub mod crashpoint;
-pub mod customer_display;
-pub mod demo;
+pub mod customer_view;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -13,13 +14,17 @@ mod fsutil;
 pub mod hipopay;
 pub mod ledger;
 pub mod money;
+pub mod paths;
 pub mod qr;
+pub mod reason;
 pub mod runtime;
 pub mod scanner;
+pub mod settings;
+pub mod text;
 pub mod time;
 pub mod wallet;
 
-pub use error::CashierError;
+pub use error::{CashierError, ErrorKind};
 pub(crate) use ledger::now_ms as ledger_now_ms;
 
 #[cfg(test)]
@@ -27,7 +32,7 @@ pub(crate) mod testkeys {
     use crate::hipopay::Signer;
 
     pub fn signer() -> Signer {
-        let pem = include_str!("../../../tests/fixtures/agent_private_pkcs1.pem");
+        let pem = include_str!("../tests/resources/keys/agent_private_pkcs1.pem");
         Signer::from_pem(pem, "fixture").expect("the fixture key loads")
     }
 }

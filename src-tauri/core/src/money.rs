@@ -2,12 +2,15 @@
 //! decimal strings. Never a float: a cent lost in rounding is a support call.
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// The currencies HipoPay settles (document section 11.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Currency {
     CNY,
     GBP,
@@ -99,7 +102,7 @@ pub enum MoneyError {
 
 /// The refused text as an error message shows it: one line, not a flood.
 fn shown(text: &str) -> String {
-    crate::error::one_line(text, 24)
+    crate::text::one_line(text, 24)
 }
 
 /// Largest single amount we accept, in minor units: far above any counter sale,

@@ -1,7 +1,10 @@
-//! Wiring: from a config to a ready engine, live or demo.
+//! From a config and an acquirer to a ready engine: the core's half of
+//! putting a till together. Which acquirer, live HipoPay or the built-in
+//! sandbox, is chosen where a process is assembled (`cashier-till`): the core
+//! only ever gets an address, a key and the books they keep.
 
-use crate::config::Config;
-use crate::demo::{self, Demo};
+use crate::books::Books;
+use crate::config::{Config, HipoPayConfig};
 use crate::engine::{Engine, EngineSettings};
 use crate::error::CashierError;
 use crate::hipopay::{ClientConfig, HipoPayClient, Signer};
@@ -10,68 +13,47 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub struct Runtime {
-    pub engine: Arc<Engine>,
-    /// The in-process sandbox, when running in demo mode (shared, so a new
-    /// config that keeps demo mode keeps the same sandbox running).
-    pub demo: Option<Arc<Demo>>,
-    pub config: Config,
+/// Where payments go: HipoPay's address and agent, the merchant's signing
+/// key, and whose books they are.
+#[derive(Debug, Clone)]
+pub struct Acquirer {
+    pub client: ClientConfig,
+    pub signer: Signer,
+    pub books: Books,
 }
 
-impl Runtime {
-    /// Opens the ledger and connects the engine: to HipoPay as configured, or
-    /// to the built-in sandbox when the config has no `[hipopay]` section.
-    pub async fn start(
-        config: Config,
-        db_path: &Path,
-        data_dir: &Path,
-    ) -> Result<Runtime, CashierError> {
-        Self::start_reusing(config, db_path, data_dir, None).await
-    }
-
-    /// Like `start`, but keeps an already running demo sandbox (one sandbox
-    /// per state file) when the new config is still demo mode.
-    pub async fn start_reusing(
-        config: Config,
-        db_path: &Path,
-        data_dir: &Path,
-        running_demo: Option<Arc<Demo>>,
-    ) -> Result<Runtime, CashierError> {
-        let (client_config, signer, demo) = match &config.hipopay {
-            Some(h) => {
-                let signer = Signer::from_pem_file(&h.private_key_file)?;
-                let mut cc = ClientConfig::new(&h.base_url, &h.agent_no, &h.merchant_no);
-                if let Some(secs) = h.timeout_secs {
-                    cc.timeout = Duration::from_secs(secs.max(1));
-                }
-                (cc, signer, None)
-            }
-            None => {
-                let demo = match running_demo {
-                    Some(d) => d,
-                    None => Arc::new(demo::start(data_dir).await?),
-                };
-                (demo.client_config.clone(), demo.signer.clone(), Some(demo))
-            }
-        };
-        let ip = config
-            .terminal
-            .ip
-            .clone()
-            .unwrap_or_else(|| detect_ip(&client_config.base_url));
-        let client = HipoPayClient::new(client_config, signer)?;
-        let mut settings = EngineSettings::new(config.terminal.currency, &ip);
-        settings.acquirer = config.acquirer_key();
-        if let Some(ms) = config.terminal.poll_interval_ms {
-            settings.poll_interval = Duration::from_millis(ms);
+impl Acquirer {
+    /// Live HipoPay, as the config's `[hipopay]` section says.
+    pub fn live(h: &HipoPayConfig) -> Result<Acquirer, CashierError> {
+        let signer = Signer::from_pem_file(&h.private_key_file)?;
+        let mut client = ClientConfig::new(&h.base_url, &h.agent_no, &h.merchant_no);
+        if let Some(secs) = h.timeout_secs {
+            client.timeout = Duration::from_secs(secs.max(1));
         }
-        let ledger = Arc::new(Ledger::open(db_path)?);
-        Ok(Runtime {
-            engine: Arc::new(Engine::new(ledger, client, settings)),
-            demo,
-            config,
+        Ok(Acquirer {
+            client,
+            signer,
+            books: Books::live(&h.agent_no, &h.merchant_no),
         })
     }
+}
+
+/// Opens the ledger and connects an engine to `acquirer` with the
+/// terminal's settings from `config`.
+pub fn engine(config: &Config, db_path: &Path, acquirer: Acquirer) -> Result<Engine, CashierError> {
+    let ip = config
+        .terminal
+        .ip
+        .clone()
+        .unwrap_or_else(|| detect_ip(&acquirer.client.base_url));
+    let mut settings = EngineSettings::new(config.terminal.currency, &ip);
+    settings.books = acquirer.books;
+    if let Some(ms) = config.terminal.poll_interval_ms {
+        settings.poll_interval = Duration::from_millis(ms);
+    }
+    let client = HipoPayClient::new(acquirer.client, acquirer.signer)?;
+    let ledger = Arc::new(Ledger::open(db_path)?);
+    Ok(Engine::new(ledger, client, settings))
 }
 
 /// The address this machine uses to reach the acquirer (no packet is sent:

@@ -5,6 +5,7 @@ use super::Engine;
 use crate::error::CashierError;
 use crate::hipopay::{HipoPayError, RemoteOrder, RemoteStatus};
 use crate::ledger::{Order, OrderStatus, OrderUpdate, PaymentFlow};
+use crate::reason::Reason;
 use std::time::Duration;
 
 fn age_ms(since: i64) -> i64 {
@@ -50,20 +51,26 @@ impl Engine {
                 .into());
             }
         }
-        let (status, error) = match remote.status {
-            RemoteStatus::Init => (OrderStatus::Pending, None),
-            RemoteStatus::Paid => (OrderStatus::Paid, None),
+        let (status, reason, error) = match remote.status {
+            RemoteStatus::Init => (OrderStatus::Pending, Some(Reason::Confirming), None),
+            RemoteStatus::Paid => (OrderStatus::Paid, None, None),
             RemoteStatus::Fail => (
                 OrderStatus::Failed,
+                Some(Reason::of_decline(remote.fail_reason.as_deref())),
                 Some(match &remote.fail_reason {
                     Some(reason) => format!("declined by {}: {reason}", wallet_name(order)),
                     None => format!("declined by {}", wallet_name(order)),
                 }),
             ),
-            RemoteStatus::Expired => (OrderStatus::Expired, Some("expired unpaid".to_string())),
+            RemoteStatus::Expired => (
+                OrderStatus::Expired,
+                Some(Reason::Expired),
+                Some("expired unpaid".to_string()),
+            ),
         };
         let update = OrderUpdate {
             status: Some(status),
+            reason,
             payment_no: remote.payment_no.clone(),
             exchange_rate: remote.exchange_rate.clone(),
             error,
@@ -86,12 +93,14 @@ impl Engine {
     pub(super) fn fail_order(
         &self,
         id: i64,
-        reason: String,
+        detail: String,
+        reason: Reason,
         why: &str,
     ) -> Result<Order, CashierError> {
         let update = OrderUpdate {
             status: Some(OrderStatus::Failed),
-            error: Some(reason),
+            reason: Some(reason),
+            error: Some(detail),
             ..OrderUpdate::default()
         };
         self.save_order(id, &update, why)
@@ -111,6 +120,7 @@ impl Engine {
             return self.fail_order(
                 order.id,
                 "not sent: the app stopped before the charge left; nothing was taken".into(),
+                Reason::NotSent,
                 "never sent",
             );
         };
@@ -134,6 +144,7 @@ impl Engine {
                     return self.fail_order(
                         order.id,
                         "the QR code did not arrive, so nobody can pay it; make a new one".into(),
+                        Reason::QrMissing,
                         "no QR payload",
                     );
                 }
@@ -149,7 +160,7 @@ impl Engine {
     fn not_found(&self, order: &Order) -> Result<Order, CashierError> {
         // An order from before books were recorded may belong to another
         // acquirer than the one asked: its "not found" proves nothing.
-        if order.acquirer.is_empty() && !self.settings.acquirer.is_empty() {
+        if !order.books.is_recorded() && self.settings.books.is_recorded() {
             return Ok(order.clone());
         }
         let sent_at = order.charge_sent_at.unwrap_or(order.created_at);
@@ -158,6 +169,7 @@ impl Engine {
                 .fail_order(
                     order.id,
                     "HipoPay never received this charge; nothing was taken".into(),
+                    Reason::NeverReceived,
                     "not found after the wallet's time limit",
                 ),
             PaymentFlow::Qr
@@ -167,6 +179,7 @@ impl Engine {
                 self.fail_order(
                     order.id,
                     "the QR code never arrived, so nobody could pay it".into(),
+                    Reason::QrMissing,
                     "not found",
                 )
             }
@@ -186,6 +199,7 @@ impl Engine {
         {
             let update = OrderUpdate {
                 status: Some(OrderStatus::Expired),
+                reason: Some(Reason::Expired),
                 error: Some("the QR code expired unpaid".into()),
                 ..OrderUpdate::default()
             };

@@ -4,21 +4,22 @@
 //! only by asking HipoPay with our merchant order number.
 
 mod apply;
-mod display;
 mod pay;
+mod qr_offer;
 mod reconcile;
 mod refund;
 
-pub use display::{CnyEquivalent, QrDisplay};
-pub use pay::{PayRequest, QrRequest};
+pub use pay::{PayRequest, QrRequest, ScanPayment};
+pub use qr_offer::{CnyEquivalent, QrOffer};
 pub use reconcile::{Change, ReconcileReport};
 pub use refund::RefundRequest;
 
+use crate::books::Books;
 use crate::error::CashierError;
 use crate::hipopay::HipoPayClient;
 use crate::ledger::{Ledger, Order, Refund};
 use crate::money::Currency;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,9 +33,9 @@ pub struct EngineSettings {
     pub poll_interval: Duration,
     /// How long a QR payload stays payable (HipoPay: up to 2 hours).
     pub qr_lifetime: Duration,
-    /// Whose books this engine keeps (`Config::acquirer_key`); "" takes any
-    /// shift (tests and benchmarks that build an engine by hand).
-    pub acquirer: String,
+    /// Whose books this engine keeps; `Unrecorded` takes any shift (tests
+    /// and benchmarks that build an engine by hand).
+    pub books: Books,
 }
 
 impl EngineSettings {
@@ -44,7 +45,7 @@ impl EngineSettings {
             terminal_ip: terminal_ip.to_string(),
             poll_interval: Duration::from_secs(3),
             qr_lifetime: Duration::from_secs(2 * 60 * 60),
-            acquirer: String::new(),
+            books: Books::Unrecorded,
         }
     }
 }
@@ -57,6 +58,13 @@ pub enum EngineEvent {
     Started(Order),
     Order(Order),
     Refund(Refund),
+    /// The counter's wait for a scan payment is over: the order is final,
+    /// or still unclear and watched (abandoned). `error` says why the wait
+    /// ended early, when it did.
+    Ended {
+        order: Order,
+        error: Option<CashierError>,
+    },
 }
 
 /// Lets a cashier stop waiting without cancelling anything.
@@ -88,32 +96,44 @@ pub struct Engine {
     ledger: Arc<Ledger>,
     client: HipoPayClient,
     settings: EngineSettings,
-    /// One live charge at a time at this counter.
-    counter: tokio::sync::Mutex<()>,
+    /// One live charge at a time at this counter (held by a scan payment's
+    /// background task until its wait ends).
+    counter: Arc<tokio::sync::Mutex<()>>,
+    /// Waits at the counter the cashier may stop, by order id.
+    waits: Mutex<HashMap<i64, StopSignal>>,
     /// Orders and refunds a task of this engine is working on right now, so
     /// reconciliation never races the cashier's own flow.
-    in_flight: Mutex<HashSet<(char, i64)>>,
+    in_flight: Arc<Mutex<HashSet<(char, i64)>>>,
     events: broadcast::Sender<EngineEvent>,
 }
 
-/// An acquirer key in words, for messages.
-pub fn describe_books(acquirer: &str) -> String {
-    match acquirer.split(':').collect::<Vec<_>>().as_slice() {
-        ["demo"] => "demo mode (the built-in sandbox)".into(),
-        ["live", _agent, merchant] => format!("HipoPay merchant {merchant}"),
-        _ => "another acquirer account".into(),
-    }
-}
-
-/// Marks an order or refund busy for as long as it lives.
-pub(super) struct InFlight<'a> {
-    engine: &'a Engine,
+/// Marks an order or refund busy for as long as it lives (it may move into
+/// the task that charges).
+pub(super) struct InFlight {
+    set: Arc<Mutex<HashSet<(char, i64)>>>,
     key: (char, i64),
 }
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
-        self.engine.lock_in_flight().remove(&self.key);
+        lock_set(&self.set).remove(&self.key);
+    }
+}
+
+fn lock_set(set: &Mutex<HashSet<(char, i64)>>) -> std::sync::MutexGuard<'_, HashSet<(char, i64)>> {
+    // A panic while holding it cannot leave the set half-changed.
+    set.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A wait at the counter the cashier can stop by order id, for as long as it lives.
+struct WaitRegistration<'a> {
+    engine: &'a Engine,
+    order_id: i64,
+}
+
+impl Drop for WaitRegistration<'_> {
+    fn drop(&mut self) {
+        self.engine.lock_waits().remove(&self.order_id);
     }
 }
 
@@ -124,8 +144,9 @@ impl Engine {
             ledger,
             client,
             settings,
-            counter: tokio::sync::Mutex::new(()),
-            in_flight: Mutex::new(HashSet::new()),
+            counter: Arc::new(tokio::sync::Mutex::new(())),
+            waits: Mutex::new(HashMap::new()),
+            in_flight: Arc::new(Mutex::new(HashSet::new())),
             events,
         }
     }
@@ -142,11 +163,11 @@ impl Engine {
         &self.settings
     }
 
-    /// Whether an order or shift with this acquirer key is this engine's to
-    /// charge, check or refund (a demo order is never sent to the live
-    /// acquirer, nor a live one to the sandbox).
-    pub fn owns(&self, acquirer: &str) -> bool {
-        crate::ledger::same_books(acquirer, &self.settings.acquirer)
+    /// Whether an order or shift in these books is this engine's to charge,
+    /// check or refund (a demo order is never sent to the live acquirer, nor
+    /// a live one to the sandbox).
+    pub fn owns(&self, books: &Books) -> bool {
+        books.same_as(&self.settings.books)
     }
 
     /// Opens a shift for `staff` (their own PIN) in this engine's books.
@@ -154,18 +175,18 @@ impl Engine {
         let person = self.ledger.verify_staff_pin(staff, pin)?;
         Ok(self
             .ledger
-            .open_shift_for(person.id, &self.settings.acquirer)?)
+            .open_shift_for(person.id, &self.settings.books)?)
     }
 
     /// The open shift, if payments for this engine's acquirer may go into it.
     pub(crate) fn require_shift(&self) -> Result<crate::ledger::Shift, CashierError> {
         let shift = self.ledger.require_open_shift()?;
-        if !self.owns(&shift.acquirer) {
+        if !self.owns(&shift.books) {
             return Err(CashierError::ShiftMode(format!(
                 "shift #{} was opened for {}, and this counter now takes payments for {}: close it and open a new shift",
                 shift.id,
-                describe_books(&shift.acquirer),
-                describe_books(&self.settings.acquirer)
+                shift.books.describe(),
+                self.settings.books.describe()
             )));
         }
         Ok(shift)
@@ -188,15 +209,40 @@ impl Engine {
         let _ = self.events.send(EngineEvent::Refund(refund.clone()));
     }
 
-    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<(char, i64)>> {
-        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    fn emit_ended(&self, order: Order, error: Option<CashierError>) {
+        let _ = self.events.send(EngineEvent::Ended { order, error });
     }
 
-    fn claim(&self, kind: char, id: i64) -> Option<InFlight<'_>> {
-        self.lock_in_flight()
+    /// The cashier stops waiting for this order (it stays PENDING and is
+    /// watched). False when nobody is waiting for it at this counter.
+    pub fn stop_waiting(&self, order_id: i64) -> bool {
+        match self.lock_waits().get(&order_id) {
+            Some(stop) => {
+                stop.stop();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn lock_waits(&self) -> std::sync::MutexGuard<'_, HashMap<i64, StopSignal>> {
+        self.waits.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes `stop` reachable by order id for as long as the guard lives.
+    fn register_wait(&self, order_id: i64, stop: &StopSignal) -> WaitRegistration<'_> {
+        self.lock_waits().insert(order_id, stop.clone());
+        WaitRegistration {
+            engine: self,
+            order_id,
+        }
+    }
+
+    fn claim(&self, kind: char, id: i64) -> Option<InFlight> {
+        lock_set(&self.in_flight)
             .insert((kind, id))
-            .then_some(InFlight {
-                engine: self,
+            .then(|| InFlight {
+                set: self.in_flight.clone(),
                 key: (kind, id),
             })
     }

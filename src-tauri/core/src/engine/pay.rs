@@ -7,8 +7,10 @@ use crate::error::CashierError;
 use crate::hipopay::{ChargeRequest, HipoPayError};
 use crate::ledger::{NewOrder, Order, OrderStatus, OrderUpdate, PaymentFlow};
 use crate::money::{Currency, Money};
+use crate::reason::Reason;
 use crate::wallet::{detect_wallet, mask_code, Wallet};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Default)]
@@ -31,7 +33,19 @@ pub struct QrRequest {
     pub subject: Option<String>,
 }
 
+/// A scan payment under way: its order (on disk, its one charge recorded)
+/// and the task that sends the charge and waits, ending with the order final
+/// or given up (PENDING, abandoned, watched).
+pub struct ScanPayment {
+    pub order: Order,
+    pub outcome: tokio::task::JoinHandle<Result<Order, CashierError>>,
+}
+
 const DEFAULT_SUBJECT: &str = "Counter payment";
+
+fn busy() -> CashierError {
+    CashierError::Busy("another payment is in progress at this counter".into())
+}
 
 fn subject(text: Option<&str>) -> Result<String, CashierError> {
     let s = text
@@ -84,22 +98,22 @@ impl Engine {
         }
     }
 
-    /// Scan payment: wallet from the code, order on disk, one charge request,
-    /// then a wait for the final answer. A decline is `Ok` with a FAILED order;
-    /// `Err` means bad input (nothing was written) or a fault before any charge.
-    pub async fn pay_scan(
-        &self,
+    /// Scan payment, first step: wallet from the code, order on disk, its one
+    /// charge recorded; returns the order at once while a task sends the
+    /// charge and waits for the final answer. Its progress reaches listeners
+    /// as order events and its end as `EngineEvent::Ended`, all keyed by the
+    /// order's id. `Err` means nothing was written or sent.
+    pub fn start_scan(
+        self: &Arc<Self>,
         req: &PayRequest,
-        stop: &StopSignal,
-    ) -> Result<Order, CashierError> {
-        let code = req.code.trim();
-        let wallet = detect_wallet(code)?;
+        stop: StopSignal,
+    ) -> Result<ScanPayment, CashierError> {
+        let code = req.code.trim().to_string();
+        let wallet = detect_wallet(&code)?;
         let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
-        let _counter = self.counter.try_lock().map_err(|_| {
-            CashierError::Busy("another payment is in progress at this counter".into())
-        })?;
+        let counter = self.counter.clone().try_lock_owned().map_err(|_| busy())?;
         let shift = self.require_shift()?;
-        let (order, _busy) = self.start_payment(&NewOrder {
+        let (order, busy) = self.start_payment(&NewOrder {
             merchant_order_no: merchant_order_no(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
@@ -107,29 +121,61 @@ impl Engine {
             flow: PaymentFlow::Scan,
             amount,
             subject,
-            code_hash: Some(code_hash(code)),
-            code_masked: Some(mask_code(code)),
+            code_hash: Some(code_hash(&code)),
+            code_masked: Some(mask_code(&code)),
         })?;
-        let result = async {
-            let answer = self
-                .client
-                .scan_pay(wallet, &self.charge_request(&order), code)
-                .await;
-            let order = self.after_charge(&order, answer.map(|o| (o, None))).await?;
-            self.wait_at_counter(order.id, req.wait.unwrap_or(wallet.counter_wait()), stop)
+        let engine = self.clone();
+        let started = order.clone();
+        let wait = req.wait.unwrap_or(wallet.counter_wait());
+        let outcome = tokio::spawn(async move {
+            // The counter stays taken, and the order claimed, until the wait ends.
+            let _counter = counter;
+            let _busy = busy;
+            let result = engine.charge_and_wait(&started, &code, wait, &stop).await;
+            let result = engine.given_up_on_error(started.id, result);
+            let now = engine.ledger.order(started.id).unwrap_or(started);
+            engine.emit_ended(now, result.as_ref().err().cloned());
+            result
+        });
+        Ok(ScanPayment { order, outcome })
+    }
+
+    /// Scan payment in one call: starts it and waits for its end (the CLI).
+    pub async fn pay_scan(
+        self: &Arc<Self>,
+        req: &PayRequest,
+        stop: StopSignal,
+    ) -> Result<Order, CashierError> {
+        let payment = self.start_scan(req, stop)?;
+        payment.outcome.await.map_err(|e| {
+            CashierError::Storage(format!("the payment task stopped unexpectedly: {e}"))
+        })?
+    }
+
+    /// The one charge request of a scan order, then the wait at the counter.
+    async fn charge_and_wait(
+        &self,
+        order: &Order,
+        code: &str,
+        wait: Duration,
+        stop: &StopSignal,
+    ) -> Result<Order, CashierError> {
+        let answer = {
+            // "Stop waiting" pressed while the charge is out counts too.
+            let _stoppable = self.register_wait(order.id, stop);
+            self.client
+                .scan_pay(order.wallet, &self.charge_request(order), code)
                 .await
-        }
-        .await;
-        self.given_up_on_error(order.id, result)
+        };
+        let order = self.after_charge(order, answer.map(|o| (o, None))).await?;
+        self.wait_at_counter(order.id, wait, stop).await
     }
 
     /// QR payment: creates the order at HipoPay and stores the payload to show.
     /// Returns at once; the caller shows the QR and then waits.
     pub async fn create_qr(&self, req: &QrRequest) -> Result<Order, CashierError> {
         let (amount, subject) = self.prepare(&req.amount, req.currency, req.subject.as_deref())?;
-        let _counter = self.counter.try_lock().map_err(|_| {
-            CashierError::Busy("another payment is in progress at this counter".into())
-        })?;
+        let _counter = self.counter.try_lock().map_err(|_| busy())?;
         let shift = self.require_shift()?;
         let (order, _busy) = self.start_payment(&NewOrder {
             merchant_order_no: merchant_order_no(),
@@ -157,7 +203,7 @@ impl Engine {
     /// Writes the order, claims it, tells listeners, and records the one
     /// charge request it may send, in that order (the crash suite kills the
     /// process between each step).
-    fn start_payment(&self, new: &NewOrder) -> Result<(Order, super::InFlight<'_>), CashierError> {
+    fn start_payment(&self, new: &NewOrder) -> Result<(Order, super::InFlight), CashierError> {
         let order = self.ledger.insert_order(new)?;
         crashpoint::hit(crashpoint::ORDER_COMMITTED);
         // Nobody else can hold a claim on an order this young (reconcile
@@ -211,18 +257,27 @@ impl Engine {
                 match self.apply_remote(&current, &remote, "charge answer") {
                     Ok(o) => Ok(o),
                     // An answer we cannot trust is an unknown outcome.
-                    Err(e) => self.unknown_outcome(&current, &e.to_string()).await,
+                    Err(e) => {
+                        self.unknown_outcome(&current, &e.to_string(), Reason::UnreadableAnswer)
+                            .await
+                    }
                 }
             }
             Err(e) if e.outcome_unknown() => {
                 self.ledger
                     .record_charge_answer(order.id, &format!("unknown: {e}"))?;
-                self.unknown_outcome(order, &e.to_string()).await
+                self.unknown_outcome(order, &e.to_string(), Reason::of_charge_error(&e))
+                    .await
             }
             Err(e) => {
                 self.ledger
                     .record_charge_answer(order.id, &format!("refused: {e}"))?;
-                let failed = self.fail_order(order.id, e.to_string(), "charge refused")?;
+                let failed = self.fail_order(
+                    order.id,
+                    e.to_string(),
+                    Reason::of_charge_error(&e),
+                    "charge refused",
+                )?;
                 if e.is_decline() {
                     Ok(failed)
                 } else {
@@ -233,9 +288,15 @@ impl Engine {
     }
 
     /// The charge may or may not have happened: ask, never charge again.
-    async fn unknown_outcome(&self, order: &Order, what: &str) -> Result<Order, CashierError> {
+    async fn unknown_outcome(
+        &self,
+        order: &Order,
+        what: &str,
+        reason: Reason,
+    ) -> Result<Order, CashierError> {
         let update = OrderUpdate {
             error: Some(format!("checking with HipoPay after: {what}")),
+            reason: Some(reason),
             ..OrderUpdate::default()
         };
         let order = self.save_order(order.id, &update, "outcome unknown")?;
@@ -284,6 +345,7 @@ impl Engine {
         wait: Duration,
         stop: &StopSignal,
     ) -> Result<Order, CashierError> {
+        let _stoppable = self.register_wait(order_id, stop);
         let order = self.wait_for(order_id, wait, stop).await?;
         if order.status.is_final() {
             Ok(order)
@@ -305,7 +367,7 @@ impl Engine {
         let order = self.ledger.find_order(reference)?;
         // Final, or another acquirer's (a demo order seen from live mode):
         // there is nobody here to ask.
-        if order.status.is_final() || !self.owns(&order.acquirer) {
+        if order.status.is_final() || !self.owns(&order.books) {
             return Ok(order);
         }
         match self.claim('o', order.id) {

@@ -7,9 +7,10 @@ use super::Engine;
 use crate::error::CashierError;
 use crate::hipopay::HipoPayError;
 use crate::ledger::{Order, Refund, RefundStatus};
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, JsonSchema)]
 pub struct Change {
     /// "order" or "refund".
     pub kind: String,
@@ -21,7 +22,7 @@ pub struct Change {
     pub paid_after_abandon: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, JsonSchema)]
 pub struct ReconcileReport {
     pub checked_orders: usize,
     pub checked_refunds: usize,
@@ -41,7 +42,7 @@ impl Engine {
             // Another acquirer's order (demo seen from live, or the other way)
             // is never asked about here: that acquirer does not know it.
             if listed.status.is_final()
-                || !self.owns(&listed.acquirer)
+                || !self.owns(&listed.books)
                 || young_and_unsent(listed.charge_sent_at, listed.created_at)
             {
                 continue;
@@ -79,7 +80,7 @@ impl Engine {
                 continue;
             };
             let order = self.ledger.order(listed.order_id)?;
-            if !self.owns(&order.acquirer) {
+            if !self.owns(&order.books) {
                 continue;
             }
             // The lease in the ledger, taken in one statement: another process
@@ -139,12 +140,11 @@ impl Engine {
             .ledger
             .orders_needing_attention()?
             .into_iter()
-            .filter(|o| self.owns(&o.acquirer))
+            .filter(|o| self.owns(&o.books))
             .collect();
         let mut refunds = Vec::new();
         for r in self.ledger.pending_refunds()? {
-            if r.status == RefundStatus::Pending
-                && self.owns(&self.ledger.order(r.order_id)?.acquirer)
+            if r.status == RefundStatus::Pending && self.owns(&self.ledger.order(r.order_id)?.books)
             {
                 refunds.push(r);
             }
@@ -174,7 +174,7 @@ impl Engine {
         }
         // An order from before books were recorded: which acquirer it went to
         // is not known, so nothing is concluded from this one's "not found".
-        if order.acquirer.is_empty() && !self.settings.acquirer.is_empty() {
+        if !order.books.is_recorded() && self.settings.books.is_recorded() {
             return self.for_a_manager(refund);
         }
         let remote = self

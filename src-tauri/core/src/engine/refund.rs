@@ -54,11 +54,11 @@ impl Engine {
                 "the reason is longer than 120 characters".into(),
             ));
         }
-        if !self.owns(&order.acquirer) {
+        if !self.owns(&order.books) {
             return Err(CashierError::ShiftMode(format!(
                 "order #{} was taken for {}; it can only be refunded from there",
                 order.id,
-                super::describe_books(&order.acquirer)
+                order.books.describe()
             )));
         }
         let shift = self.require_shift()?;
@@ -189,10 +189,10 @@ impl Engine {
     ) -> Result<Refund, CashierError> {
         let refund = self.ledger.refund(refund_id)?;
         let order = self.ledger.order(refund.order_id)?;
-        if !self.owns(&order.acquirer) {
+        if !self.owns(&order.books) {
             return Err(CashierError::ShiftMode(format!(
                 "refund #{refund_id} was made for {}; settle it from there",
-                super::describe_books(&order.acquirer)
+                order.books.describe()
             )));
         }
         let note = note

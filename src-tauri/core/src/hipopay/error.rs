@@ -1,6 +1,8 @@
 //! Every way a HipoPay call can go wrong, in words a cashier can act on, and
 //! the one question the engine asks of each: could money have moved?
 
+use crate::error::ErrorKind;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HipoPayError {
     #[error("HipoPay refused the request (400): {message}")]
@@ -58,17 +60,17 @@ impl HipoPayError {
         matches!(self, HipoPayError::Wechat { .. }) && !self.outcome_unknown()
     }
 
-    /// A short machine name for the UI and JSON, so screens can tell faults apart.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of trouble, so screens can tell faults apart.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            HipoPayError::Signature { .. } => "signature",
-            HipoPayError::Clock { .. } => "clock",
+            HipoPayError::Signature { .. } => ErrorKind::Signature,
+            HipoPayError::Clock { .. } => ErrorKind::Clock,
             HipoPayError::Timeout | HipoPayError::Connect(_) | HipoPayError::Interrupted(_) => {
-                "network"
+                ErrorKind::Network
             }
-            HipoPayError::Wechat { .. } => "declined",
-            HipoPayError::Config(_) => "config",
-            _ => "acquirer",
+            HipoPayError::Wechat { .. } => ErrorKind::Declined,
+            HipoPayError::Config(_) => ErrorKind::Config,
+            _ => ErrorKind::Acquirer,
         }
     }
 }

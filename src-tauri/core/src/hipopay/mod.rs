@@ -1,9 +1,11 @@
 //! The HipoPay acquirer API: signing, the HTTP client and its answers.
 
 mod client;
+mod decode;
 mod error;
 pub mod model;
 pub mod sign;
+mod transport;
 
 pub use client::{ChargeRequest, ClientConfig, Clock, HipoPayClient, QrOrder};
 pub use error::HipoPayError;

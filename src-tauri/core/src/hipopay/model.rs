@@ -4,8 +4,8 @@
 //! Alipay's `/alipay/rate` outside `data`.
 
 use super::HipoPayError;
-use crate::error::one_line;
 use crate::money::{parse_minor, Currency};
+use crate::text::one_line;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -180,7 +180,7 @@ fn pem_hint(pem: &str) -> String {
     } else if label.contains("PRIVATE KEY") {
         format!(
             "; it holds a {}, not an RSA key",
-            crate::error::one_line(label, 40)
+            crate::text::one_line(label, 40)
         )
     } else {
         String::new()

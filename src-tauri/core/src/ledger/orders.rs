@@ -1,12 +1,15 @@
 //! Orders and their single charge attempt.
 
 use super::{audit, now_ms, Ledger, LedgerError};
+use crate::books::{Books, Mode};
 use crate::money::{format_minor, Currency, Money};
+use crate::reason::Reason;
 use crate::wallet::Wallet;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql};
+use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum OrderStatus {
     Pending,
@@ -50,7 +53,7 @@ impl std::str::FromStr for OrderStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PaymentFlow {
     /// Merchant scans the customer's payment code.
@@ -77,6 +80,8 @@ pub struct Order {
     pub wallet: Wallet,
     pub flow: PaymentFlow,
     pub status: OrderStatus,
+    /// Why it stands where it does (see `Reason`).
+    pub reason: Option<Reason>,
     pub amount: Money,
     /// Refunded for certain (SUCCESS refunds).
     pub refunded_minor: i64,
@@ -95,8 +100,8 @@ pub struct Order {
     pub created_at: i64,
     pub updated_at: i64,
     pub charge_sent_at: Option<i64>,
-    /// Whose books (its shift's acquirer: "demo", "live:<agent>:<merchant>", or "").
-    pub acquirer: String,
+    /// Whose books: its shift's.
+    pub books: Books,
 }
 
 impl Order {
@@ -110,59 +115,84 @@ impl Order {
 }
 
 /// The order as the CLI and UI see it: money as decimal strings, never floats.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OrderView {
+    pub id: i64,
+    pub merchant_order_no: String,
+    pub wallet: Wallet,
+    pub flow: PaymentFlow,
+    pub status: OrderStatus,
+    /// Why it is FAILED, EXPIRED or still unclear (PENDING); none when PAID
+    /// or not known yet. Screens choose their words from this.
+    pub reason: Option<Reason>,
+    /// Decimal strings in the currency's units: "12.50", "1200" for JPY.
+    pub amount: String,
+    pub refunded: String,
+    pub refundable: String,
+    pub currency: Currency,
+    pub subject: String,
+    /// HipoPay's number for it.
+    pub payment_no: Option<String>,
+    pub qr_payload: Option<String>,
+    /// The payment code, masked.
+    pub code: Option<String>,
+    pub exchange_rate: Option<String>,
+    /// The detail in words (with the wallet's own code); for people, not screens' logic.
+    pub error: Option<String>,
+    /// The cashier stopped waiting for it.
+    pub abandoned: bool,
+    /// Paid after the cashier stopped waiting: a manager must look at it.
+    pub needs_review: bool,
+    pub shift_id: i64,
+    /// Demo (the built-in sandbox, no money moved) or live; none for an
+    /// order from before this was recorded.
+    pub mode: Option<Mode>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&Order> for OrderView {
+    fn from(o: &Order) -> OrderView {
+        let cur = o.amount.currency;
+        OrderView {
+            id: o.id,
+            merchant_order_no: o.merchant_order_no.clone(),
+            wallet: o.wallet,
+            flow: o.flow,
+            status: o.status,
+            reason: o.reason,
+            amount: o.amount.to_decimal_string(),
+            refunded: format_minor(o.refunded_minor, cur),
+            refundable: format_minor(o.refundable_minor(), cur),
+            currency: cur,
+            subject: o.subject.clone(),
+            payment_no: o.payment_no.clone(),
+            qr_payload: o.qr_payload.clone(),
+            code: o.code_masked.clone(),
+            exchange_rate: o.exchange_rate.clone(),
+            error: o.error.clone(),
+            abandoned: o.abandoned,
+            needs_review: o.needs_review,
+            shift_id: o.shift_id,
+            mode: o.books.mode(),
+            created_at: crate::time::iso(o.created_at),
+            updated_at: crate::time::iso(o.updated_at),
+        }
+    }
+}
+
 impl Serialize for Order {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'a> {
-            id: i64,
-            merchant_order_no: &'a str,
-            wallet: Wallet,
-            flow: PaymentFlow,
-            status: OrderStatus,
-            amount: String,
-            refunded: String,
-            refundable: String,
-            currency: Currency,
-            subject: &'a str,
-            payment_no: &'a Option<String>,
-            qr_payload: &'a Option<String>,
-            code: &'a Option<String>,
-            exchange_rate: &'a Option<String>,
-            error: &'a Option<String>,
-            abandoned: bool,
-            needs_review: bool,
-            shift_id: i64,
-            /// "demo" (the built-in sandbox, no money moved) or "live";
-            /// null for an order from before this was recorded.
-            mode: Option<&'static str>,
-            created_at: String,
-            updated_at: String,
-        }
-        let cur = self.amount.currency;
-        View {
-            id: self.id,
-            merchant_order_no: &self.merchant_order_no,
-            wallet: self.wallet,
-            flow: self.flow,
-            status: self.status,
-            amount: self.amount.to_decimal_string(),
-            refunded: format_minor(self.refunded_minor, cur),
-            refundable: format_minor(self.refundable_minor(), cur),
-            currency: cur,
-            subject: &self.subject,
-            payment_no: &self.payment_no,
-            qr_payload: &self.qr_payload,
-            code: &self.code_masked,
-            exchange_rate: &self.exchange_rate,
-            error: &self.error,
-            abandoned: self.abandoned,
-            needs_review: self.needs_review,
-            shift_id: self.shift_id,
-            mode: crate::config::mode_of(&self.acquirer),
-            created_at: crate::time::iso(self.created_at),
-            updated_at: crate::time::iso(self.updated_at),
-        }
-        .serialize(s)
+        OrderView::from(self).serialize(s)
+    }
+}
+
+impl JsonSchema for Order {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Order".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        OrderView::json_schema(generator)
     }
 }
 
@@ -182,6 +212,8 @@ pub struct NewOrder {
 #[derive(Debug, Clone, Default)]
 pub struct OrderUpdate {
     pub status: Option<OrderStatus>,
+    /// Why (kept until a later update gives another; cleared when PAID).
+    pub reason: Option<Reason>,
     pub payment_no: Option<String>,
     pub qr_payload: Option<String>,
     pub exchange_rate: Option<String>,
@@ -204,7 +236,7 @@ pub(crate) const SELECT_ORDER: &str = "SELECT o.*,
     (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds r WHERE r.order_id = o.id AND r.status = 'SUCCESS') AS refunded_minor,
     (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds r WHERE r.order_id = o.id AND r.status = 'PENDING') AS refund_pending_minor,
     a.sent_at AS charge_sent_at,
-    (SELECT acquirer FROM shifts s WHERE s.id = o.shift_id) AS acquirer
+    (SELECT acquirer FROM shifts s WHERE s.id = o.shift_id) AS books
   FROM orders o LEFT JOIN payment_attempts a ON a.order_id = o.id";
 
 pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
@@ -231,6 +263,10 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
             PaymentFlow::Scan
         },
         status: OrderStatus::parse(&status),
+        reason: r
+            .get::<_, Option<String>>("reason")?
+            .as_deref()
+            .and_then(Reason::from_code),
         amount: Money::new(r.get("amount_minor")?, currency),
         refunded_minor: r.get("refunded_minor")?,
         refund_pending_minor: r.get("refund_pending_minor")?,
@@ -245,7 +281,7 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         charge_sent_at: r.get("charge_sent_at")?,
-        acquirer: r.get::<_, Option<String>>("acquirer")?.unwrap_or_default(),
+        books: r.get("books")?,
     })
 }
 
@@ -369,6 +405,12 @@ impl Ledger {
             OrderStatus::Paid => None,
             _ => keep(&update.error, &before.error),
         };
+        // A final status keeps the reason it was given; PAID needs none.
+        let reason = match new_status {
+            OrderStatus::Paid => None,
+            _ if before.status.is_final() => before.reason,
+            _ => update.reason.or(before.reason),
+        };
         let needs_review = before.needs_review
             || (before.abandoned
                 && new_status == OrderStatus::Paid
@@ -378,12 +420,13 @@ impl Ledger {
             || qr_payload != before.qr_payload
             || exchange_rate != before.exchange_rate
             || error != before.error
+            || reason != before.reason
             || needs_review != before.needs_review;
         if changed {
             tx.execute(
                 "UPDATE orders SET status = ?1, payment_no = ?2, qr_payload = ?3, exchange_rate = ?4,
-                        error = ?5, needs_review = ?6, updated_at = ?7 WHERE id = ?8",
-                params![new_status.as_str(), payment_no, qr_payload, exchange_rate, error, needs_review as i64, now_ms(), id],
+                        error = ?5, needs_review = ?6, updated_at = ?7, reason = ?8 WHERE id = ?9",
+                params![new_status.as_str(), payment_no, qr_payload, exchange_rate, error, needs_review as i64, now_ms(), reason.map(Reason::code), id],
             )?;
             if new_status != before.status {
                 audit::append(

@@ -5,9 +5,10 @@ use super::orders::{order_from_row, SELECT_ORDER};
 use super::{audit, now_ms, Ledger, LedgerError};
 use crate::money::{format_minor, Currency, Money};
 use rusqlite::{params, OptionalExtension, Row};
+use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum RefundStatus {
     Pending,
@@ -59,49 +60,69 @@ impl Refund {
     }
 }
 
+/// The refund as the CLI and UI see it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RefundView {
+    pub id: i64,
+    pub order_id: i64,
+    pub merchant_order_no: String,
+    pub status: RefundStatus,
+    /// A decimal string in the currency's units.
+    pub amount: String,
+    pub currency: Currency,
+    /// HipoPay's number for it.
+    pub refund_no: Option<String>,
+    /// Ours, stored before it was sent: a retry is the same refund.
+    pub outer_refund_no: String,
+    pub reason: String,
+    /// The manager who approved it.
+    pub approved_by: String,
+    pub error: Option<String>,
+    /// How many times it was sent (0: never left the counter).
+    pub sent_count: i64,
+    /// A send is under way right now (here or in another process).
+    pub in_flight: bool,
+    /// Only a manager can settle it now (`refund-settle`).
+    pub needs_manager: bool,
+    pub shift_id: i64,
+    pub created_at: String,
+}
+
+impl From<&Refund> for RefundView {
+    fn from(r: &Refund) -> RefundView {
+        RefundView {
+            id: r.id,
+            order_id: r.order_id,
+            merchant_order_no: r.merchant_order_no.clone(),
+            status: r.status,
+            amount: r.amount.to_decimal_string(),
+            currency: r.amount.currency,
+            refund_no: r.refund_no.clone(),
+            outer_refund_no: r.outer_refund_no.clone(),
+            reason: r.reason.clone(),
+            approved_by: r.approved_by_name.clone(),
+            error: r.error.clone(),
+            sent_count: r.sent_count,
+            in_flight: r.in_flight(),
+            needs_manager: r.needs_manager,
+            shift_id: r.shift_id,
+            created_at: crate::time::iso(r.created_at),
+        }
+    }
+}
+
 impl Serialize for Refund {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'a> {
-            id: i64,
-            order_id: i64,
-            merchant_order_no: &'a str,
-            status: RefundStatus,
-            amount: String,
-            currency: Currency,
-            refund_no: &'a Option<String>,
-            outer_refund_no: &'a str,
-            reason: &'a str,
-            approved_by: &'a str,
-            error: &'a Option<String>,
-            /// How many times it was sent (0: never left the counter).
-            sent_count: i64,
-            /// A send is under way right now (here or in another process).
-            in_flight: bool,
-            /// Only a manager can settle it now (`refund-settle`).
-            needs_manager: bool,
-            shift_id: i64,
-            created_at: String,
-        }
-        View {
-            id: self.id,
-            order_id: self.order_id,
-            merchant_order_no: &self.merchant_order_no,
-            status: self.status,
-            amount: self.amount.to_decimal_string(),
-            currency: self.amount.currency,
-            refund_no: &self.refund_no,
-            outer_refund_no: &self.outer_refund_no,
-            reason: &self.reason,
-            approved_by: &self.approved_by_name,
-            error: &self.error,
-            sent_count: self.sent_count,
-            in_flight: self.in_flight(),
-            needs_manager: self.needs_manager,
-            shift_id: self.shift_id,
-            created_at: crate::time::iso(self.created_at),
-        }
-        .serialize(s)
+        RefundView::from(self).serialize(s)
+    }
+}
+
+impl JsonSchema for Refund {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Refund".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RefundView::json_schema(generator)
     }
 }
 

@@ -116,13 +116,20 @@ ALTER TABLE refunds ADD COLUMN sent_at INTEGER;
 ALTER TABLE refunds ADD COLUMN needs_manager INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// Why an order stands where it does, as a code (`crate::reason::Reason`):
+/// screens choose their words from it, never from the error text.
+const V4: &str = r#"
+ALTER TABLE orders ADD COLUMN reason TEXT;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use crate::books::Books;
     use crate::ledger::{Ledger, RefundStatus};
 
     #[test]
@@ -154,9 +161,13 @@ mod tests {
         }
         let ledger = Ledger::open(&path).unwrap();
         let shift = ledger.current_shift().unwrap().unwrap();
-        assert_eq!(shift.acquirer, "", "books not recorded before");
+        assert_eq!(shift.books, Books::Unrecorded, "books not recorded before");
         let order = ledger.order(1).unwrap();
-        assert_eq!((order.amount.minor, order.acquirer.as_str()), (4000, ""));
+        assert_eq!(
+            (order.amount.minor, &order.books),
+            (4000, &Books::Unrecorded)
+        );
+        assert_eq!(order.reason, None);
         assert_eq!(
             order.refundable_minor(),
             2500,

@@ -1,10 +1,12 @@
 //! Shifts: every order and refund belongs to the shift open when it was made.
 
 use super::{audit, now_ms, Ledger, LedgerError};
+use crate::books::Books;
 use rusqlite::{params, OptionalExtension, Row};
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Shift {
     pub id: i64,
     pub staff_id: i64,
@@ -12,25 +14,12 @@ pub struct Shift {
     pub opened_at: i64,
     pub closed_at: Option<i64>,
     pub closed_by: Option<i64>,
-    /// Whose books: "demo", "live:<agent_no>:<merchant_no>", or "" (a shift
-    /// from before this was recorded, taken to belong to any).
-    pub acquirer: String,
-}
-
-impl Shift {
-    /// Whether payments for `acquirer` may be taken in this shift.
-    pub fn belongs_to(&self, acquirer: &str) -> bool {
-        same_books(&self.acquirer, acquirer)
-    }
-}
-
-/// Two acquirer keys name the same books ("" is a record from before keys).
-pub fn same_books(a: &str, b: &str) -> bool {
-    a.is_empty() || b.is_empty() || a == b
+    /// Whose books its payments go to.
+    pub books: Books,
 }
 
 const SELECT: &str =
-    "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by, s.acquirer
+    "SELECT s.id, s.staff_id, st.name AS staff_name, s.opened_at, s.closed_at, s.closed_by, s.acquirer AS books
                       FROM shifts s JOIN staff st ON st.id = s.staff_id";
 
 fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
@@ -41,7 +30,7 @@ fn shift_from_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
         opened_at: r.get("opened_at")?,
         closed_at: r.get("closed_at")?,
         closed_by: r.get("closed_by")?,
-        acquirer: r.get("acquirer")?,
+        books: r.get("books")?,
     })
 }
 
@@ -49,11 +38,11 @@ impl Ledger {
     /// Opens a shift whose payments go to no acquirer in particular (tests,
     /// benchmarks); the app and the CLI use `open_shift_for`.
     pub fn open_shift(&self, staff_id: i64) -> Result<Shift, LedgerError> {
-        self.open_shift_for(staff_id, "")
+        self.open_shift_for(staff_id, &Books::Unrecorded)
     }
 
-    /// Opens a shift for one acquirer's books (`Config::acquirer_key`).
-    pub fn open_shift_for(&self, staff_id: i64, acquirer: &str) -> Result<Shift, LedgerError> {
+    /// Opens a shift for one acquirer's books.
+    pub fn open_shift_for(&self, staff_id: i64, books: &Books) -> Result<Shift, LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let open: Option<i64> = tx
@@ -66,7 +55,7 @@ impl Ledger {
         }
         tx.execute(
             "INSERT INTO shifts (staff_id, opened_at, acquirer) VALUES (?1, ?2, ?3)",
-            params![staff_id, now_ms(), acquirer],
+            params![staff_id, now_ms(), books],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
@@ -75,7 +64,7 @@ impl Ledger {
             "shift_opened",
             Some("shift"),
             Some(id),
-            acquirer,
+            &books.key(),
         )?;
         let shift = tx.query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], shift_from_row)?;
         tx.commit()?;

@@ -6,9 +6,10 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Manager,
@@ -35,7 +36,7 @@ impl std::str::FromStr for Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Staff {
     pub id: i64,
     pub name: String,

@@ -1,0 +1,159 @@
+//! The real `cashier` binary in its real webview (WebKitGTK through
+//! tauri-driver and WebKitWebDriver), against the HipoPay sandbox on
+//! loopback, with a real SQLite file, each app on its own Xvfb server
+//! (process plumbing from `cashier_testkit::app`). Page helpers: `page.rs`.
+
+use cashier_testkit::app::{launch, Driver, XServer};
+use fantoccini::Client;
+use hipopay_sim::{SimConfig, SimHandle};
+use std::path::{Path, PathBuf};
+
+pub const MANAGER: &str = "Mei";
+pub const MANAGER_PIN: &str = "9876";
+const AGENT_NO: &str = "E2E-AGENT";
+const MERCHANT_NO: &str = "E2E-MERCHANT";
+
+pub use cashier_testkit::fixture;
+
+#[derive(Default)]
+pub struct Options {
+    pub language: Option<&'static str>,
+    pub serial_port: Option<String>,
+    /// A private-key fixture other than the agent's own (e.g. one HipoPay does not know).
+    pub key_fixture: Option<&'static str>,
+    pub sim: Option<SimConfig>,
+    /// Turns the working config's text into a broken one before launch;
+    /// `App::restore_config` writes the working one back.
+    pub break_config: Option<fn(&str) -> String>,
+    /// Bytes that stand in for the ledger file before launch.
+    pub ledger_bytes: Option<Vec<u8>>,
+    /// Opens the customer display window at start.
+    pub customer_display: bool,
+}
+
+pub struct App {
+    pub client: Client,
+    /// Dropped in this order: the driver (and the app with it), then its X
+    /// server, the sandbox, and last the folder with the config and ledger.
+    _driver: Driver,
+    _x: XServer,
+    pub sim: SimHandle,
+    pub export_dir: PathBuf,
+    pub config_file: PathBuf,
+    pub db_file: PathBuf,
+    good_config: String,
+    _workdir: tempfile::TempDir,
+}
+
+pub fn sim_config() -> SimConfig {
+    cashier_testkit::sim_config_for(AGENT_NO, MERCHANT_NO)
+}
+
+impl App {
+    pub async fn launch(options: Options) -> App {
+        let sim = SimHandle::start(
+            options.sim.unwrap_or_else(sim_config),
+            "127.0.0.1:0".parse().expect("addr"),
+        )
+        .await
+        .expect("sandbox starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let export_dir = dir.path().join("exports");
+        std::fs::create_dir_all(&export_dir).expect("export dir");
+        let config = dir.path().join("cashier.toml");
+        let serial = options
+            .serial_port
+            .map(|p| format!("serial_port = \"{p}\"\n"))
+            .unwrap_or_default();
+        let good_config = format!(
+                "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
+                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\ncustomer_display = {}\n",
+                sim.base_url(),
+                fixture(options.key_fixture.unwrap_or("agent_private_pkcs1.pem")).display(),
+                options.language.unwrap_or("en"),
+                options.customer_display,
+        );
+        let config_text = match options.break_config {
+            Some(damage) => damage(&good_config),
+            None => good_config.clone(),
+        };
+        std::fs::write(&config, config_text).expect("config");
+        let db_file = dir.path().join("ledger.sqlite3");
+        if let Some(bytes) = &options.ledger_bytes {
+            std::fs::write(&db_file, bytes).expect("ledger bytes");
+        }
+        let x = XServer::start();
+        let env = [
+            ("DISPLAY", PathBuf::from(&x.display)),
+            ("CASHIER_CONFIG", config.clone()),
+            ("CASHIER_DB", db_file.clone()),
+            ("CASHIER_EXPORT_DIR", export_dir.clone()),
+        ];
+        let (client, driver) = launch(Path::new(env!("CARGO_BIN_EXE_cashier")), &env).await;
+        let app = App {
+            client,
+            sim,
+            _workdir: dir,
+            export_dir,
+            config_file: config,
+            db_file,
+            good_config,
+            _driver: driver,
+            _x: x,
+        };
+        app.wait_visible("body").await;
+        app
+    }
+
+    /// Writes the working config back (after `Options::break_config`).
+    pub fn restore_config(&self) {
+        std::fs::write(&self.config_file, &self.good_config).expect("config");
+    }
+
+    /// Ends the session; the driver, the app and its X server go with `self`.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    /// First run: create the manager, then open a shift for them.
+    pub async fn first_run_and_open_shift(&self) {
+        self.fill("#first-name", MANAGER).await;
+        self.fill("#first-pin", MANAGER_PIN).await;
+        self.fill("#first-pin2", MANAGER_PIN).await;
+        self.click("#btn-first-create").await;
+        self.open_shift(MANAGER, MANAGER_PIN).await;
+    }
+
+    pub async fn open_shift(&self, staff: &str, pin: &str) {
+        self.wait_visible("#screen-login").await;
+        self.select("#login-staff", staff).await;
+        self.fill("#login-pin", pin).await;
+        self.click("#btn-login").await;
+        self.wait_visible("#screen-sale").await;
+    }
+
+    /// Types an amount on the on-screen keypad.
+    pub async fn keypad(&self, amount: &str) {
+        self.wait_visible("#screen-sale").await;
+        self.click("[data-key=\"clear\"]").await;
+        for c in amount.chars() {
+            self.click(&format!("[data-key=\"{c}\"]")).await;
+        }
+        let shown = self.text("#amount-display").await;
+        assert!(
+            shown.contains(amount),
+            "the amount display shows {shown:?}, not {amount}"
+        );
+    }
+
+    pub async fn nav(&self, screen: &str) {
+        self.click(&format!("[data-nav=\"{screen}\"]")).await;
+        self.wait_visible(&format!("#screen-{screen}")).await;
+    }
+
+    pub fn only_sim_order(&self) -> hipopay_sim::SimOrder {
+        let orders = self.sim.orders();
+        assert_eq!(orders.len(), 1, "{orders:?}");
+        orders.into_iter().next().expect("one order")
+    }
+}

@@ -1,0 +1,74 @@
+//! What Cashier's cross-crate tests and benches share: the project's own
+//! HipoPay sandbox on loopback, the real `cashier-cli` binary driven over a
+//! real SQLite file, the check that the ledger agrees with the sandbox's
+//! books, and the plumbing that runs the desktop app under Xvfb through
+//! tauri-driver.
+#![allow(clippy::unwrap_used)] // test support: a failure should stop the test loudly
+
+pub mod app;
+pub mod books;
+mod cli;
+
+pub use cli::{cli_bin, CliOutput, Counter};
+
+use cashier_core::hipopay::{ClientConfig, HipoPayClient, Signer};
+use hipopay_sim::{SimConfig, SimHandle};
+use std::path::{Path, PathBuf};
+
+pub const AGENT_NO: &str = "TEST-AGENT";
+pub const MERCHANT_NO: &str = "TEST-MERCHANT";
+pub const MANAGER_PIN: &str = "9876";
+pub const CASHIER_PIN: &str = "1234";
+
+/// A file in `tests/fixtures/` (keys whose public halves the sandbox knows).
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(name)
+}
+
+/// The sandbox misbehaves `times` times on `method path`.
+pub fn fault(
+    method: &str,
+    path: &str,
+    fault: hipopay_sim::Fault,
+    times: u32,
+) -> hipopay_sim::FaultRule {
+    hipopay_sim::FaultRule {
+        method: method.into(),
+        path: path.into(),
+        fault,
+        times,
+    }
+}
+
+pub fn agent_signer() -> Signer {
+    Signer::from_pem_file(&fixture("agent_private_pkcs1.pem")).unwrap()
+}
+
+/// A sandbox that knows the fixture agent's public key.
+pub fn sim_config_for(agent_no: &str, merchant_no: &str) -> SimConfig {
+    let public = hipopay_sim::public_key_from_pem(
+        &std::fs::read_to_string(fixture("agent_public.pem")).unwrap(),
+    )
+    .unwrap();
+    SimConfig::new(agent_no, merchant_no, public)
+}
+
+pub fn sim_config() -> SimConfig {
+    sim_config_for(AGENT_NO, MERCHANT_NO)
+}
+
+pub async fn start_sim(config: SimConfig) -> SimHandle {
+    SimHandle::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+pub fn client_for(sim: &SimHandle) -> HipoPayClient {
+    HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO),
+        agent_signer(),
+    )
+    .unwrap()
+}
