@@ -73,10 +73,13 @@ fn main() {
         Target::P99Under(ms(20)),
     );
     let s = cold_today(&path, &today);
-    table.row(
-        "  cold: Ledger::open + today's list, file not cached",
+    table.keyed(
+        "ledger.cold_open",
+        "cold: Ledger::open + today's list, file not cached",
         &s,
-        Target::Info("info: first screen after boot"),
+        // The first screen after boot (issue 9: it took 2 s while the probes
+        // at open read whole indexes).
+        Target::MaxUnder(ms(300)),
     );
     // The sale screen and `cashier-cli orders` ask for up to 500.
     let app_today = OrderFilter {
