@@ -170,7 +170,7 @@ fn seed_app(dir: &Path, sim: &hipopay_sim::SimHandle) -> Vec<(&'static str, Path
     let db = dir.join("ledger.sqlite3");
     let ledger = Ledger::open(&db).unwrap();
     let manager = ledger
-        .add_staff("Mei", Role::Manager, "9876", None)
+        .add_staff("Mei", Role::Manager, "987654", None)
         .unwrap();
     ledger.open_shift(manager.id).unwrap();
     drop(ledger);

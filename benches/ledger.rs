@@ -414,7 +414,7 @@ fn build(path: &Path) {
     {
         let ledger = Ledger::open(&partial).unwrap();
         let manager = ledger
-            .add_staff("Mgr Wong", Role::Manager, "9876", None)
+            .add_staff("Mgr Wong", Role::Manager, "987654", None)
             .unwrap();
         assert_eq!(manager.id, MANAGER_ID);
         for (i, name) in CASHIERS.iter().enumerate() {

@@ -144,7 +144,7 @@ fn ledger_rows(table: &mut Table, signer: &Signer, timestamp: &str) {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.sqlite3")).unwrap();
     let manager = ledger
-        .add_staff("Bench Manager", Role::Manager, "9876", None)
+        .add_staff("Bench Manager", Role::Manager, "987654", None)
         .unwrap();
     let shift = ledger.open_shift(manager.id).unwrap();
     let mut n: u64 = 0;

@@ -105,14 +105,7 @@ async fn run_until_killed(
 /// open, and than any refund's send lease), so "HipoPay never saw it" becomes
 /// a definite answer and the dead process's sends are no longer under way.
 fn ten_minutes_pass(c: &Counter) {
-    let db = rusqlite::Connection::open(&c.db).unwrap();
-    db.execute_batch(
-        "UPDATE orders SET created_at = created_at - 600000;
-         UPDATE payment_attempts SET sent_at = sent_at - 600000;
-         UPDATE refunds SET created_at = created_at - 600000, updated_at = updated_at - 600000,
-                            in_flight_until = in_flight_until - 600000;",
-    )
-    .unwrap();
+    c.time_passes(Duration::from_secs(600));
 }
 
 fn the_only_order(c: &Counter) -> cashier_core::ledger::Order {
@@ -178,10 +171,26 @@ async fn crashed_payment(wallet: &str, flow: Flow, kill: Kill) -> OrderStatus {
         assert_eq!(the_only_order(&c).status, OrderStatus::Pending);
     }
     ten_minutes_pass(&c);
-    let books = reconcile_and_compare(&c).await;
-    books.assert_settled();
+    let r = c.cli(&["reconcile", "--json"], &[]).await;
+    let books = books::compare(&Ledger::open(&c.db).unwrap(), &c.sim);
+    books.assert_agree();
     assert!(c.sim.charge_requests(&before.merchant_order_no) <= 1);
-    the_only_order(&c).status
+    let after = the_only_order(&c);
+    if after.status == OrderStatus::Pending {
+        // Unfinished at HipoPay too: unclear here, in Needs attention, and
+        // reconcile says so (exit 3).
+        assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+        assert_eq!(r.json()["still_pending_orders"], 1, "{}", r.stdout);
+        assert_eq!(
+            after.reason,
+            Some(cashier_core::reason::Reason::QrNotShown),
+            "{after:?}"
+        );
+    } else {
+        assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+        books.assert_settled();
+    }
+    after.status
 }
 
 async fn payment_point(kill: Kill, expect: impl Fn(Flow) -> OrderStatus) {
@@ -208,12 +217,14 @@ async fn killed_after_the_charge_is_recorded_but_before_it_left() {
     .await;
 }
 
+/// A scan charge went through. A QR HipoPay made but nobody here ever saw
+/// is still open at HipoPay: it stays unclear (never FAILED on our guess)
+/// until HipoPay says how it ended.
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_while_the_charge_is_at_hipopay() {
-    // A scan charge went through; a QR nobody ever saw cannot be paid.
     payment_point(Kill::InFlight, |flow| match flow {
         Flow::Scan => OrderStatus::Paid,
-        Flow::Qr => OrderStatus::Failed,
+        Flow::Qr => OrderStatus::Pending,
     })
     .await;
 }
@@ -222,7 +233,7 @@ async fn killed_while_the_charge_is_at_hipopay() {
 async fn killed_after_hipopay_answered_but_before_the_ledger_knew() {
     payment_point(Kill::At(crashpoint::CHARGE_ANSWERED), |flow| match flow {
         Flow::Scan => OrderStatus::Paid,
-        Flow::Qr => OrderStatus::Failed,
+        Flow::Qr => OrderStatus::Pending,
     })
     .await;
 }

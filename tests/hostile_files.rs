@@ -520,6 +520,20 @@ async fn a_clock_far_off_fails_the_payment_clearly_and_charges_nothing() {
     let text = std::fs::read_to_string(&c.config).unwrap();
     let text = text.replace(&c.sim.base_url(), &off.base_url());
     std::fs::write(&c.config, text).unwrap();
+    // Another host keeps other books: the shift is closed and a new one opened.
+    let bo = [("CASHIER_PIN", CASHIER_PIN)];
+    let mixed = c.pay("7.00", "134567890123456007", &[]).await;
+    let new_host = off.local_addr().to_string();
+    assert_refused(
+        &mixed,
+        "shift_mode",
+        &["close it and open a new shift", &new_host],
+    );
+    assert_eq!(c.cli(&["shift", "close"], &bo).await.code, 0);
+    assert_eq!(
+        c.cli(&["shift", "open", "--staff", "Bo"], &bo).await.code,
+        0
+    );
 
     let r = c.pay("7.00", "134567890123456007", &[]).await;
     // Refused before any charge, like a bad signature: exit 1, kind "clock".

@@ -42,7 +42,7 @@ async fn scan_pay_query_refund_and_refund_query_for_both_wallets() {
         assert_eq!(paid.merchant_order_no.as_deref(), Some(no.as_str()));
         let payment_no = paid.payment_no.clone().unwrap();
         let queried = client
-            .query_order(wallet, &no, Currency::HKD)
+            .query_order(wallet, &no, None, Currency::HKD)
             .await
             .unwrap();
         assert_eq!(
@@ -71,7 +71,7 @@ async fn scan_pay_query_refund_and_refund_query_for_both_wallets() {
             (RemoteRefundStatus::Success, Some(outer.as_str()))
         );
         let after = client
-            .query_order(wallet, &no, Currency::HKD)
+            .query_order(wallet, &no, None, Currency::HKD)
             .await
             .unwrap();
         assert_eq!(after.refundable_minor, Some(1000));
@@ -90,7 +90,7 @@ async fn qr_orders_for_both_wallets() {
         assert!(!qr.payload.is_empty());
         sim.customer_pays(&no).unwrap();
         let paid = client
-            .query_order(wallet, &no, Currency::HKD)
+            .query_order(wallet, &no, None, Currency::HKD)
             .await
             .unwrap();
         assert_eq!(paid.status, RemoteStatus::Paid);
@@ -226,7 +226,7 @@ async fn declines_unknowns_and_broken_answers_are_told_apart() {
         "{err:?}"
     );
     let err = client
-        .query_order(Wallet::Alipay, "T-nothing", Currency::HKD)
+        .query_order(Wallet::Alipay, "T-nothing", None, Currency::HKD)
         .await
         .unwrap_err();
     assert!(matches!(err, HipoPayError::NotFound { .. }));
@@ -284,4 +284,77 @@ async fn bad_client_settings_are_refused() {
         agent_signer()
     )
     .is_err());
+}
+
+/// A merchant key made the way HipoPay's document makes one (the Python
+/// `rsa` package: primes of unequal length, which `ring` does not take)
+/// signs requests the sandbox accepts: a payment with it goes through.
+#[tokio::test]
+async fn a_key_made_with_hipopays_python_tooling_takes_a_payment() {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import rsa; print(rsa.newkeys(2048)[1].save_pkcs1().decode('ascii'))",
+        ])
+        .output()
+        .expect("python3 with the rsa package (scripts/install-deps installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pem = String::from_utf8(out.stdout).unwrap();
+    let signer = Signer::from_pem(&pem, "the Python key").unwrap();
+    assert!(
+        !signer.is_fast_path(),
+        "signed on the path for any valid key"
+    );
+    let mut config = sim_config();
+    config.agent_public_key = signer.public_key().clone();
+    let sim = start_sim(config).await;
+    let client = HipoPayClient::new(
+        ClientConfig::new(&sim.base_url(), AGENT_NO, MERCHANT_NO),
+        signer,
+    )
+    .unwrap();
+    let paid = client
+        .scan_pay(
+            Wallet::Wechat,
+            &charge("T-PY-1", 1250),
+            "134567890123456789",
+        )
+        .await
+        .unwrap();
+    assert_eq!(paid.status, RemoteStatus::Paid);
+    let rate = client.rate(Wallet::Alipay, Currency::HKD).await.unwrap();
+    assert!(!rate.is_empty());
+}
+
+/// The client takes no proxy from the environment: a payment is never
+/// routed through whatever `HTTP_PROXY` says (here, a dead address).
+#[tokio::test]
+async fn no_proxy_is_taken_from_the_environment() {
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        // Every test of this binary may see it: none may honour it.
+        std::env::set_var(var, "http://127.0.0.1:9");
+    }
+    std::env::remove_var("NO_PROXY");
+    std::env::remove_var("no_proxy");
+    let sim = start_sim(sim_config()).await;
+    let paid = client_for(&sim)
+        .scan_pay(
+            Wallet::Alipay,
+            &charge("T-PROXY-1", 500),
+            "284567890123456789",
+        )
+        .await
+        .unwrap();
+    assert_eq!(paid.status, RemoteStatus::Paid);
 }

@@ -74,15 +74,43 @@ async function call(name, args) {
 
 /** @type {import('./generated/contract.js').Api & {on: typeof on}} */
 export const api = Object.freeze({
-  ...Object.fromEntries(Object.entries(COMMANDS).map(([name, spec]) => [spec.fn, (args) => call(name, args)])),
+  ...Object.fromEntries(Object.entries(COMMANDS)
+    .filter(([, spec]) => !spec.channel)
+    .map(([name, spec]) => [spec.fn, (args) => call(name, args)])),
   on,
 });
 
-/** Listens to a backend event; cb gets the payload. Resolves to an unlisten function. */
-export async function on(event, cb) {
-  try {
-    return await bridge().event.listen(event, (e) => cb(e.payload));
-  } catch (e) {
-    throw normalizeError(e);
+// The app's events reach this window over its own channel, opened once:
+// the window hears what the app sends to it, and nothing else.
+const handlers = new Map();
+let subscribed = null;
+
+function subscribe() {
+  if (!subscribed) {
+    subscribed = (async () => {
+      const t = bridge();
+      const channel = new t.core.Channel();
+      channel.onmessage = (message) => {
+        for (const cb of handlers.get(message.event) || []) {
+          try { cb(message.payload); } catch (err) { console.error(err); }
+        }
+      };
+      const [name] = Object.entries(COMMANDS).find(([, spec]) => spec.channel);
+      await t.core.invoke(name, { channel });
+    })().catch((e) => { subscribed = null; throw normalizeError(e); });
   }
+  return subscribed;
+}
+
+/** Listens to an app event; cb gets the payload. Resolves to an unlisten function. */
+export async function on(event, cb) {
+  if (!handlers.has(event)) handlers.set(event, new Set());
+  handlers.get(event).add(cb);
+  try {
+    await subscribe();
+  } catch (e) {
+    handlers.get(event).delete(cb);
+    throw e;
+  }
+  return () => handlers.get(event).delete(cb);
 }

@@ -31,7 +31,7 @@ const screens = {
 const state = {
   status: null, // app_status
   busy: false, // a payment is being waited on: navigation stays put
-  attention: { orders: [], refunds: [] },
+  attention: { orders: [], refunds: [], locks: [] },
   scannerLink: null, // latest scanner-status event
   notStarted: false, // the core could not start: only the start-up screen shows
 };
@@ -158,7 +158,8 @@ async function refreshAttentionNow() {
     return; // the badge keeps its last value; the screen shows errors itself
   }
   const review = state.attention.orders.filter((o) => o.needs_review);
-  updateAttentionBadge(state.attention.orders.length + state.attention.refunds.length, review.length);
+  const { orders, refunds, locks } = state.attention;
+  updateAttentionBadge(orders.length + refunds.length + locks.length, review.length);
   // Loud until a manager marks each one reviewed: money may have to go back.
   const banner = $('#alert-banner');
   banner.hidden = review.length === 0;

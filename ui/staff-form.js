@@ -28,6 +28,7 @@ export function mountStaffForm(root, onAdded) {
     setError(error, null);
     if (!name.value.trim()) { setError(error, t('staff.needName')); return; }
     if (!validPin(pin.value)) { setError(error, t('pin.format')); return; }
+    if (!validPin(pin.value, role.value)) { setError(error, t('pin.managerFormat')); return; }
     if (!validPin(managerPin.value)) { setError(error, t('pin.managerNeeded')); return; }
     button.disabled = true;
     try {

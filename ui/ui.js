@@ -99,7 +99,8 @@ export function digitsOnly(el) {
   });
 }
 
-export const validPin = (pin) => /^\d{4,12}$/.test(pin);
+/** A PIN as typed: 4 to 12 digits, a manager's 6 to 12. */
+export const validPin = (pin, role = 'cashier') => (role === 'manager' ? /^\d{6,12}$/ : /^\d{4,12}$/).test(pin);
 
 /**
  * Plain words for why an order stands where it does, and what the cashier

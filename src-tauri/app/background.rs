@@ -4,7 +4,7 @@
 
 use crate::events::{AppEvent, PaymentEnded, ScannerLine};
 use crate::state::{AppState, ScannerStatus};
-use cashier_core::engine::EngineEvent;
+use cashier_core::engine::{EngineEvent, Scope};
 use cashier_core::scanner::{ScannerEvent, SerialScanner};
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
@@ -84,7 +84,7 @@ pub async fn reconcile_once(app: &AppHandle) {
     let Some(engine) = app.try_state::<AppState>().and_then(|s| s.engine().ok()) else {
         return;
     };
-    if let Ok(report) = engine.reconcile().await {
+    if let Ok(report) = engine.reconcile(Scope::Due).await {
         AppEvent::Reconciled(report).emit(app);
     }
 }

@@ -1,8 +1,10 @@
 //! What the app tells its windows on its own: one name and one payload type
 //! per event, listed once here. The list feeds the contract the UI is
 //! generated from (`ui/generated/contract.js`), and each event goes only to
-//! the window named beside it (a serial scanner's line never reaches the
-//! customer window).
+//! the window named beside it, over the channel that window opened
+//! (`events_subscribe`): no window can listen to another's events (the
+//! customer window never hears a scanner's line or an order it does not
+//! show), and no window is granted the event plugin at all.
 
 #[cfg(test)]
 use crate::contract::EventSpec;
@@ -13,7 +15,10 @@ use cashier_core::ledger::{Order, Refund};
 use cashier_core::CashierError;
 use schemars::JsonSchema;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
 
 /// The counter window's label (tauri.conf.json).
 pub const COUNTER: &str = "main";
@@ -46,6 +51,47 @@ pub struct CustomerViewUpdate {
     pub view: CustomerView,
 }
 
+/// One event as it travels over a window's channel.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventMessage {
+    pub event: &'static str,
+    pub payload: serde_json::Value,
+}
+
+/// Each window's channel, by window label (a reloaded page opens a new one).
+#[derive(Default)]
+pub struct Channels(Mutex<HashMap<String, Channel<EventMessage>>>);
+
+impl Channels {
+    pub fn open(&self, window: &str, channel: Channel<EventMessage>) {
+        self.lock().insert(window.to_string(), channel);
+    }
+
+    fn send(&self, window: &str, message: EventMessage) {
+        let mut channels = self.lock();
+        let gone = match channels.get(window) {
+            Some(channel) => channel.send(message).is_err(),
+            None => false,
+        };
+        if gone {
+            channels.remove(window);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Channel<EventMessage>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn send<P: Serialize>(app: &AppHandle, window: &str, event: &'static str, payload: P) {
+    let Some(channels) = app.try_state::<Channels>() else {
+        return;
+    };
+    if let Ok(payload) = serde_json::to_value(payload) {
+        channels.send(window, EventMessage { event, payload });
+    }
+}
+
 macro_rules! events {
     ($( $(#[$doc:meta])* $variant:ident($payload:ty) = $name:literal to $window:ident; )*) => {
         #[derive(Debug, Clone)]
@@ -54,11 +100,11 @@ macro_rules! events {
         }
 
         impl AppEvent {
-            /// Sends it to its window (no window open: nobody to tell).
+            /// Sends it to its window (none open: nobody to tell).
             pub fn emit(self, app: &AppHandle) {
-                let _ = match self {
-                    $( AppEvent::$variant(payload) => app.emit_to($window, $name, payload), )*
-                };
+                match self {
+                    $( AppEvent::$variant(payload) => send(app, $window, $name, payload), )*
+                }
             }
         }
 

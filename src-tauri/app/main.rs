@@ -12,6 +12,7 @@ mod commands;
 mod contract;
 mod customer_window;
 mod events;
+mod instance;
 mod state;
 
 use cashier_core::paths::Paths;
@@ -33,10 +34,28 @@ fn main() {
     // A broken config or ledger does not start the core, and nothing is
     // written; the window opens on a screen that says what is wrong and can
     // try again once it is fixed (state::StartupProblem).
-    let state = AppState::start(Paths::from_env());
+    let paths = Paths::from_env();
+    let first = match instance::claim(&paths.db_file) {
+        instance::Claim::First(first) => first,
+        instance::Claim::Taken => {
+            let shown = instance::bring_forward(&paths.db_file);
+            eprintln!(
+                "cashier: already running on the ledger {}{}",
+                paths.db_file.display(),
+                if shown {
+                    "; its window was brought forward"
+                } else {
+                    ""
+                }
+            );
+            return;
+        }
+    };
+    let state = AppState::start(paths);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(events::Channels::default())
         // The customer display never outlives the counter window: closing
         // the counter closes the app.
         .on_window_event(|window, event| {
@@ -44,8 +63,16 @@ fn main() {
                 customer_window::close_window(window.app_handle());
             }
         })
-        .setup(|app| {
+        .setup(move |app| {
             let handle = app.handle();
+            let to_front = handle.clone();
+            first.serve(move || {
+                if let Some(window) = to_front.get_webview_window(events::COUNTER) {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            });
             background::reconcile_periodically(handle);
             background::till_started(handle);
             Ok(())

@@ -9,6 +9,7 @@ mod pay;
 mod qr;
 mod refund;
 mod shift;
+mod staff;
 
 use serde_json::Value;
 

@@ -25,7 +25,7 @@ async fn demo_mode_needs_no_config_at_all() {
     };
     let out = run(
         vec!["staff", "add", "--name", "Mei", "--role", "manager"],
-        vec![("CASHIER_PIN", "1234")],
+        vec![("CASHIER_PIN", MANAGER_PIN)],
     );
     assert!(
         out.status.success(),
@@ -35,7 +35,7 @@ async fn demo_mode_needs_no_config_at_all() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("DEMO"));
     let out = run(
         vec!["shift", "open", "--staff", "Mei"],
-        vec![("CASHIER_PIN", "1234")],
+        vec![("CASHIER_PIN", MANAGER_PIN)],
     );
     assert!(out.status.success());
     let out = run(
@@ -52,7 +52,7 @@ async fn demo_mode_needs_no_config_at_all() {
     // A later run (a new in-process sandbox) still knows the order.
     let out = run(
         vec!["refund", &order["id"].to_string(), "--json"],
-        vec![("CASHIER_MANAGER_PIN", "1234")],
+        vec![("CASHIER_MANAGER_PIN", MANAGER_PIN)],
     );
     assert!(
         out.status.success(),

@@ -9,7 +9,7 @@ use hipopay_sim::{SimConfig, SimHandle};
 use std::path::{Path, PathBuf};
 
 pub const MANAGER: &str = "Mei";
-pub const MANAGER_PIN: &str = "9876";
+pub const MANAGER_PIN: &str = "987654";
 const AGENT_NO: &str = "E2E-AGENT";
 const MERCHANT_NO: &str = "E2E-MERCHANT";
 
@@ -155,5 +155,13 @@ impl App {
         let orders = self.sim.orders();
         assert_eq!(orders.len(), 1, "{orders:?}");
         orders.into_iter().next().expect("one order")
+    }
+
+    /// The pause the till makes between wrong PIN tries passes at once (the
+    /// ledger's record of the last wrong try is moved back).
+    pub fn pause_passes(&self) {
+        let conn = rusqlite::Connection::open(&self.db_file).expect("the ledger");
+        conn.execute("UPDATE pin_failures SET last_failed_at = 0", [])
+            .expect("moved back");
     }
 }

@@ -276,6 +276,163 @@ async fn manager_refund_wrong_then_right_pin() {
     app.close().await;
 }
 
+/// Five wrong manager PINs in a row lock manager approvals at this till:
+/// the right PIN is refused too, nothing is sent, Needs attention lists the
+/// lock, and a manager (named, with their own PIN) lifts it there.
+#[tokio::test(flavor = "multi_thread")]
+async fn five_wrong_manager_pins_lock_refunds_until_a_manager_unlocks() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.keypad("30").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.click("#btn-new-sale").await;
+    app.nav("orders").await;
+    app.click(".order-row").await;
+    app.click("#btn-order-refund").await;
+    app.wait_visible("#screen-refund").await;
+    let try_pin = |pin: &'static str| {
+        let app = &app;
+        async move {
+            app.fill("#refund-pin", pin).await;
+            app.click("#btn-refund-submit").await;
+            // The answer (an error) shows before the next try.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let text = app.text("#refund-error").await;
+                if !text.trim().is_empty() {
+                    return text;
+                }
+                assert!(std::time::Instant::now() < deadline, "no answer to the PIN");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+    for _ in 0..5 {
+        let said = try_pin("000000").await;
+        assert!(said.to_lowercase().contains("wrong pin"), "{said}");
+        // The pause the till makes between wrong tries passes at once.
+        app.pause_passes();
+        app.clear_text("#refund-error").await;
+    }
+    let said = try_pin(MANAGER_PIN).await;
+    assert!(said.to_lowercase().contains("locked"), "{said}");
+    assert!(
+        app.sim.refunds().is_empty(),
+        "a locked approval sends nothing"
+    );
+    // Needs attention lists the lock; the manager lifts it there.
+    app.nav("attention").await;
+    app.wait_visible(".attention-row.lock").await;
+    app.select(".attention-row.lock [data-field=\"manager\"]", app::MANAGER)
+        .await;
+    app.click(".attention-row.lock [data-action=\"unlock\"]")
+        .await;
+    app.fill("#pin-dialog-input", MANAGER_PIN).await;
+    app.click("#pin-dialog-ok").await;
+    app.wait_hidden("#pin-dialog").await;
+    app.wait_gone(".attention-row.lock").await;
+    // The refund goes through now.
+    app.nav("orders").await;
+    app.click(".order-row").await;
+    app.click("#btn-order-refund").await;
+    app.fill("#refund-pin", MANAGER_PIN).await;
+    app.click("#btn-refund-submit").await;
+    app.wait_attr("#refund-result", "data-status", "SUCCESS", 20)
+        .await;
+    assert_eq!(app.sim.refunds().len(), 1);
+    app.close().await;
+}
+
+/// A second start on the same ledger brings the first window forward and
+/// exits; the first goes on taking payments.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_app_on_the_same_ledger_exits_and_the_first_goes_on() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_cashier"))
+        .env("CASHIER_CONFIG", &app.config_file)
+        .env("CASHIER_DB", &app.db_file)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{second:?}");
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("already running"), "{said}");
+    assert!(said.contains("brought forward"), "{said}");
+    app.keypad("4").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.close().await;
+}
+
+/// The customer window hears only what it shows: no window may use the
+/// event plugin, and the channel the customer window opens carries customer
+/// views alone (no order, refund or scanner event).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_customer_window_hears_only_what_it_shows() {
+    let app = App::launch(Options {
+        customer_display: true,
+        ..Options::default()
+    })
+    .await;
+    app.first_run_and_open_shift().await;
+    app.client.set_window_rect(800, 0, 1280, 800).await.unwrap();
+    app.switch_to_window("customer display").await;
+    app.wait_visible("#customer-screen").await;
+    let denied = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI__.event.listen('order-changed', () => {})\
+               .then(() => done('allowed'), (e) => done('denied: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        denied.as_str().unwrap_or_default().starts_with("denied"),
+        "{denied}"
+    );
+    // What its own channel carries while the counter takes a payment.
+    let opened = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__heard = [];\
+             const ch = new window.__TAURI__.core.Channel();\
+             ch.onmessage = (m) => window.__heard.push(m.event);\
+             window.__TAURI__.core.invoke('events_subscribe', { channel: ch })\
+               .then(() => done('ok'), (e) => done('refused: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(opened.as_str(), Some("ok"), "{opened}");
+    app.switch_to_window("Cashier").await;
+    app.keypad("12").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.switch_to_window("customer display").await;
+    let heard = app
+        .client
+        .execute("return window.__heard;", vec![])
+        .await
+        .unwrap();
+    let heard: Vec<&str> = heard
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_str())
+        .collect();
+    assert!(!heard.is_empty(), "the customer saw the payment");
+    assert!(
+        heard.iter().all(|e| *e == "customer-view"),
+        "the customer window heard {heard:?}"
+    );
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn shift_close_and_csv_export() {
     let app = App::launch(Options::default()).await;

@@ -248,4 +248,38 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+
+    /// Waits until `css` is hidden (or gone).
+    pub async fn wait_hidden(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let shown = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.is_displayed().await.unwrap_or(false),
+                Err(_) => false,
+            };
+            if !shown {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} stayed visible");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            assert!(Instant::now() < deadline, "{css} is still there");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Empties an element's text (so the next answer can be told apart).
+    pub async fn clear_text(&self, css: &str) {
+        let script = format!(
+            "const el = document.querySelector({}); if (el) el.replaceChildren();",
+            serde_json::to_string(css).unwrap_or_default()
+        );
+        let _ = self.client.execute(&script, vec![]).await;
+    }
 }

@@ -8,23 +8,30 @@ import { COMMANDS } from '../../ui/generated/contract.js';
 
 const calls = [];
 let reject = null;
+let channel = null;
+class Channel { constructor() { this.onmessage = () => {}; } }
 globalThis.window = {
   __TAURI__: {
     core: {
+      Channel,
       invoke: async (name, args) => {
+        if (args && args.channel instanceof Channel) {
+          channel = args.channel;
+          calls.push([name, 'a channel']);
+          return null;
+        }
         calls.push([name, args]);
         if (reject) throw reject;
         return null;
       },
     },
-    event: { listen: async (name, cb) => { cb({ payload: { name } }); return () => {}; } },
   },
 };
 const { api, checkArgs } = await import('../../ui/api.js');
 
 test('every command of the contract is a function of api.js, and nothing else is', () => {
   const fns = Object.keys(api).filter((k) => k !== 'on').sort();
-  assert.deepEqual(fns, Object.values(COMMANDS).map((c) => c.fn).sort());
+  assert.deepEqual(fns, Object.values(COMMANDS).filter((c) => !c.channel).map((c) => c.fn).sort());
 });
 
 test('commands go out under their Rust names with their arguments wrapped', async () => {
@@ -68,8 +75,16 @@ test('rejections become {kind, message, money_may_have_moved}', async () => {
   reject = null;
 });
 
-test('on() hands over the payload', async () => {
-  let got = null;
-  await api.on('order-changed', (p) => { got = p; });
-  assert.deepEqual(got, { name: 'order-changed' });
+test('events come over the window\'s one channel, each to its own listeners', async () => {
+  calls.length = 0;
+  const got = [];
+  const stop = await api.on('order-changed', (p) => got.push(['order', p]));
+  await api.on('payment-ended', (p) => got.push(['ended', p]));
+  assert.deepEqual(calls, [['events_subscribe', 'a channel']], 'one channel, opened once');
+  channel.onmessage({ event: 'order-changed', payload: { id: 1 } });
+  channel.onmessage({ event: 'payment-ended', payload: { order_id: 1 } });
+  channel.onmessage({ event: 'scanner-line', payload: { code: 'x' } });
+  stop();
+  channel.onmessage({ event: 'order-changed', payload: { id: 2 } });
+  assert.deepEqual(got, [['order', { id: 1 }], ['ended', { order_id: 1 }]]);
 });

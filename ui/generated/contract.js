@@ -4,7 +4,7 @@
 
 /** @typedef {{ attention_count: number, currencies: Array<Currency>, currency: Currency, demo: boolean, language: string, scanner: ScannerView, shift: Shift|null, sounds: boolean, staff_count: number, version: string }} AppStatus */
 /** @typedef {{ amount: string, approved_by: string, count: number, currency: Currency }} ApproverTotals */
-/** @typedef {{ orders: Array<Order>, refunds: Array<Refund> }} Attention */
+/** @typedef {{ locks: Array<PinLock>, orders: Array<Order>, refunds: Array<Refund> }} Attention */
 /** @typedef {string} Books */
 /** @typedef {{ from: string, id: number, kind: string, number: string, paid_after_abandon: boolean, to: string }} Change */
 /** @typedef {{ amount: string, rate: string }} CnyEquivalent */
@@ -23,7 +23,7 @@
 /**
  * What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
  */
-/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"} ErrorKind */
+/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"locked"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"} ErrorKind */
 /**
  * An error as the UI and `--json` see it.
  */
@@ -58,10 +58,18 @@
  */
 /** @typedef {{ error: ErrorView|null, order: Order, order_id: number }} PaymentEnded */
 /** @typedef {"scan"|"qr"} PaymentFlow */
+/**
+ * A check that is locked now.
+ */
+/** @typedef {{ locked_until: number, subject: PinSubject, until: string }} PinLock */
+/**
+ * Whose PIN checks a lock stops.
+ */
+/** @typedef {{ id: number, name: string, who: "person" }|{ who: "approvals" }} PinSubject */
 /** @typedef {{ amount: string, currency: Currency|null, note: string|null, wallet: Wallet }} QrCreate */
 /** @typedef {{ cny: CnyEquivalent|null, expires_at_ms: number, order: Order, png: string }} QrOffer */
 /** @typedef {{ order_id: number, secs: number|null }} QrWait */
-/** @typedef {"declined"|"insufficient_funds"|"code_invalid"|"cancelled"|"over_limit"|"refused"|"not_sent"|"never_received"|"qr_missing"|"expired"|"confirming"|"no_answer"|"acquirer_trouble"|"unreadable_answer"} Reason */
+/** @typedef {"declined"|"insufficient_funds"|"code_invalid"|"cancelled"|"over_limit"|"refused"|"not_sent"|"never_received"|"qr_missing"|"expired"|"confirming"|"no_answer"|"acquirer_trouble"|"unreadable_answer"|"qr_not_shown"} Reason */
 /** @typedef {{ changes: Array<Change>, checked_orders: number, checked_refunds: number, errors: Array<string>, needs_review: Array<Order>, still_pending_orders: number, still_pending_refunds: number }} ReconcileReport */
 /**
  * The refund as the CLI and UI see it.
@@ -88,6 +96,10 @@
 /** @typedef {{ amount: string, currency: Currency|null }} ShowAmount */
 /** @typedef {{ active: boolean, id: number, name: string, role: Role }} Staff */
 /** @typedef {{ manager_pin: string|null, name: string, pin: string, role: Role }} StaffAdd */
+/** @typedef {{ manager_pin: string, name: string }} StaffDeactivate */
+/** @typedef {{ locks: Array<PinLock>, staff: Array<Staff> }} StaffList */
+/** @typedef {{ manager_pin: string|null, name: string, new_pin: string, old_pin: string|null }} StaffPin */
+/** @typedef {{ manager: string, manager_pin: string, name: string|null }} StaffUnlock */
 /**
  * Why the till is not running: the config or the ledger could not be used.
  * The window shows this and can try again once someone fixed it; a counter
@@ -110,8 +122,11 @@ export const COMMANDS = Object.freeze({
   app_status: Object.freeze({ fn: 'appStatus', args: Object.freeze({}), returns: "AppStatus", windows: ['main'] }),
   startup_problem: Object.freeze({ fn: 'startupProblem', args: Object.freeze({}), returns: "StartupProblem|null", windows: ['main'] }),
   startup_retry: Object.freeze({ fn: 'startupRetry', args: Object.freeze({}), returns: "null", windows: ['main'] }),
-  staff_list: Object.freeze({ fn: 'staffList', args: Object.freeze({}), returns: "Array<Staff>", windows: ['main'] }),
+  staff_list: Object.freeze({ fn: 'staffList', args: Object.freeze({}), returns: "StaffList", windows: ['main'] }),
   staff_add: Object.freeze({ fn: 'staffAdd', args: Object.freeze({ manager_pin: 'optional', name: 'required', pin: 'required', role: 'required' }), returns: "Staff", windows: ['main'] }),
+  staff_pin: Object.freeze({ fn: 'staffPin', args: Object.freeze({ manager_pin: 'optional', name: 'required', new_pin: 'required', old_pin: 'optional' }), returns: "Staff", windows: ['main'] }),
+  staff_deactivate: Object.freeze({ fn: 'staffDeactivate', args: Object.freeze({ manager_pin: 'required', name: 'required' }), returns: "Staff", windows: ['main'] }),
+  staff_unlock: Object.freeze({ fn: 'staffUnlock', args: Object.freeze({ manager: 'required', manager_pin: 'required', name: 'optional' }), returns: "PinSubject", windows: ['main'] }),
   shift_open: Object.freeze({ fn: 'shiftOpen', args: Object.freeze({ pin: 'required', staff: 'required' }), returns: "Shift", windows: ['main'] }),
   shift_close: Object.freeze({ fn: 'shiftClose', args: Object.freeze({ pin: 'required' }), returns: "ShiftReport", windows: ['main'] }),
   shift_report: Object.freeze({ fn: 'shiftReport', args: Object.freeze({ shift_id: 'optional' }), returns: "ShiftReport", windows: ['main'] }),
@@ -136,6 +151,7 @@ export const COMMANDS = Object.freeze({
   serial_ports: Object.freeze({ fn: 'serialPorts', args: Object.freeze({}), returns: "Array<string>", windows: ['main'] }),
   customer_view: Object.freeze({ fn: 'customerView', args: Object.freeze({}), returns: "CustomerViewUpdate", windows: ['customer'] }),
   customer_show_amount: Object.freeze({ fn: 'customerShowAmount', args: Object.freeze({ amount: 'required', currency: 'optional' }), returns: "null", windows: ['main'] }),
+  events_subscribe: Object.freeze({ fn: 'eventsSubscribe', channel: true, args: Object.freeze({}), returns: "null", windows: ['main', 'customer'] }),
 });
 
 /**
@@ -144,8 +160,11 @@ export const COMMANDS = Object.freeze({
  *   appStatus: (args?: NoArgs) => Promise<AppStatus>,
  *   startupProblem: (args?: NoArgs) => Promise<StartupProblem|null>,
  *   startupRetry: (args?: NoArgs) => Promise<null>,
- *   staffList: (args?: NoArgs) => Promise<Array<Staff>>,
+ *   staffList: (args?: NoArgs) => Promise<StaffList>,
  *   staffAdd: (args: StaffAdd) => Promise<Staff>,
+ *   staffPin: (args: StaffPin) => Promise<Staff>,
+ *   staffDeactivate: (args: StaffDeactivate) => Promise<Staff>,
+ *   staffUnlock: (args: StaffUnlock) => Promise<PinSubject>,
  *   shiftOpen: (args: ShiftOpen) => Promise<Shift>,
  *   shiftClose: (args: ShiftClose) => Promise<ShiftReport>,
  *   shiftReport: (args?: WhichShift) => Promise<ShiftReport>,
@@ -190,6 +209,7 @@ export const ERROR_KINDS = Object.freeze([
   'code',
   'code_used',
   'auth',
+  'locked',
   'shift',
   'shift_open',
   'shift_mode',
@@ -222,4 +242,5 @@ export const REASONS = Object.freeze({
   no_answer: 'PENDING',
   acquirer_trouble: 'PENDING',
   unreadable_answer: 'PENDING',
+  qr_not_shown: 'PENDING',
 });

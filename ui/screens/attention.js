@@ -5,9 +5,11 @@ import { t } from '../i18n/index.js';
 import { $, h, chip, money, walletName, formatWhen, toast, toastError, setError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 import { askPin } from '../pin-dialog.js';
+import { lockWhat, unlock } from '../staff-actions.js';
 
 let ctx;
-let data = { orders: [], refunds: [] };
+let data = { orders: [], refunds: [], locks: [] };
+let managers = [];
 
 function orderRow(o) {
   const review = o.needs_review;
@@ -53,16 +55,32 @@ function refundRow(r) {
     ] : [])));
 }
 
+/** A PIN check locked after wrong PINs: a manager (named) lifts it. */
+function lockRow(lock, index) {
+  return h('div', { class: 'attention-row lock', role: 'listitem', dataset: { kind: 'lock', lock: String(index) } },
+    h('div', { class: 'att-main' },
+      h('div', { class: 'att-title' }, h('strong', {}, lockWhat(lock))),
+      h('p', { class: 'att-hint' }, t('staff.lockedUntil', { time: formatWhen(lock.until) }))),
+    h('div', { class: 'att-actions' },
+      h('label', { class: 'field field-inline' }, h('span', {}, t('staff.unlockBy')),
+        h('select', { 'data-field': 'manager' }, ...managers.map((m) => h('option', { value: m }, m)))),
+      h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action: 'unlock' } }, t('staff.unlock'))));
+}
+
 async function load() {
   try {
     data = await ctx.api.attentionList();
+    if (data.locks.length) {
+      const { staff } = await ctx.api.staffList();
+      managers = staff.filter((s) => s.active && s.role === 'manager').map((s) => s.name);
+    }
   } catch (err) {
     toastError(err);
     return;
   }
   // Paid-after-abandon first: real money may have to go back to a customer.
   const orders = [...data.orders].sort((a, b) => Number(b.needs_review) - Number(a.needs_review));
-  const rows = [...orders.map(orderRow), ...data.refunds.map(refundRow)];
+  const rows = [...data.locks.map(lockRow), ...orders.map(orderRow), ...data.refunds.map(refundRow)];
   $('#attention-list').replaceChildren(...rows);
   $('#attention-empty').hidden = rows.length > 0;
   ctx.refreshAttention();
@@ -75,6 +93,12 @@ function findOrder(idText) {
 async function act(button) {
   const rowEl = button.closest('.attention-row');
   const action = button.dataset.action;
+  if (action === 'unlock') {
+    const lock = data.locks[Number(rowEl.dataset.lock)];
+    const manager = rowEl.querySelector('[data-field="manager"]').value;
+    if (lock && manager && (await unlock(ctx.api, lock, manager))) { load(); ctx.refreshStatus(); }
+    return;
+  }
   const isRefund = rowEl.dataset.kind === 'refund';
   const order = findOrder(rowEl.dataset.orderId);
   const orderId = order ? order.id : Number(rowEl.dataset.orderId);

@@ -13,7 +13,7 @@ async function create() {
   const error = $('#first-error');
   setError(error, null);
   if (!name) { setError(error, t('staff.needName')); return; }
-  if (!validPin(pin)) { setError(error, t('pin.format')); return; }
+  if (!validPin(pin, 'manager')) { setError(error, t('pin.managerFormat')); return; }
   if (pin !== pin2) { setError(error, t('first.mismatch')); $('#first-pin2').value = ''; return; }
   const button = $('#btn-first-create');
   button.disabled = true;

@@ -10,7 +10,7 @@ let lastStaff = '';
 async function loadStaff(select) {
   const sel = $('#login-staff');
   try {
-    const staff = await ctx.api.staffList();
+    const { staff } = await ctx.api.staffList();
     const active = staff.filter((s) => s.active);
     sel.replaceChildren(...active.map((s) => h('option', { value: s.name },
       `${s.name} (${t(`role.${s.role}`)})`)));

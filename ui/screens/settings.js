@@ -6,6 +6,7 @@
 import { t, getLanguage } from '../i18n/index.js';
 import { $, h, setError, validPin, toast, toastError } from '../ui.js';
 import { mountStaffForm } from '../staff-form.js';
+import { changeOwnPin, resetPin, deactivate } from '../staff-actions.js';
 
 let ctx;
 let loaded = null; // settings_get as last loaded/saved
@@ -193,13 +194,26 @@ async function testConnection() {
 
 async function loadStaff() {
   try {
-    const staff = await ctx.api.staffList();
-    $('#settings-staff-list').replaceChildren(...staff.map((s) => h('li', { class: s.active ? '' : 'inactive' },
-      h('strong', {}, s.name), ' ', h('span', { class: `role role-${s.role}` }, t(`role.${s.role}`)),
-      s.active ? null : h('span', { class: 'muted' }, ` (${t('settings.inactive')})`))));
+    const { staff } = await ctx.api.staffList();
+    $('#settings-staff-list').replaceChildren(...staff.map((s) => h('li', {
+      class: s.active ? '' : 'inactive', dataset: { staff: s.name },
+    },
+    h('strong', {}, s.name), ' ', h('span', { class: `role role-${s.role}` }, t(`role.${s.role}`)),
+    s.active ? null : h('span', { class: 'muted' }, ` (${t('settings.inactive')})`),
+    s.active ? h('span', { class: 'staff-actions' },
+      h('button', { type: 'button', class: 'btn btn-small btn-secondary', dataset: { staffAction: 'change' } }, t('staff.changePin')),
+      h('button', { type: 'button', class: 'btn btn-small btn-secondary', dataset: { staffAction: 'reset' } }, t('staff.resetPin')),
+      h('button', { type: 'button', class: 'btn btn-small btn-secondary', dataset: { staffAction: 'deactivate' } }, t('staff.deactivate')))
+      : null)));
   } catch (err) {
     toastError(err);
   }
+}
+
+async function staffAction(button) {
+  const name = button.closest('[data-staff]').dataset.staff;
+  const run = { change: changeOwnPin, reset: resetPin, deactivate }[button.dataset.staffAction];
+  if (run && (await run(ctx.api, name))) loadStaff();
 }
 
 async function load() {
@@ -241,6 +255,10 @@ export default {
       if (loaded) loaded.customer_display = e.target.checked;
     });
     mountStaffForm($('#settings-staff-add'), () => loadStaff());
+    $('#settings-staff-list').addEventListener('click', (e) => {
+      const b = e.target.closest('[data-staff-action]');
+      if (b) staffAction(b);
+    });
   },
   show() { load(); },
   hide() { $('#settings-pin').value = ''; },

@@ -7,10 +7,12 @@
 //! calls and each window's capability file.
 
 pub mod customer;
+pub mod events;
 pub mod orders;
 pub mod payments;
 pub mod settings;
 pub mod shift;
+pub mod staff;
 pub mod status;
 
 use crate::state::AppState;
@@ -55,8 +57,11 @@ commands! {
     status::app_status (sync) for [COUNTER];
     status::startup_problem (sync) for [COUNTER];
     status::startup_retry (asynchronous) for [COUNTER];
-    shift::staff_list (sync) for [COUNTER];
-    shift::staff_add (sync) for [COUNTER];
+    staff::staff_list (sync) for [COUNTER];
+    staff::staff_add (sync) for [COUNTER];
+    staff::staff_pin (sync) for [COUNTER];
+    staff::staff_deactivate (sync) for [COUNTER];
+    staff::staff_unlock (sync) for [COUNTER];
     shift::shift_open (sync) for [COUNTER];
     shift::shift_close (sync) for [COUNTER];
     shift::shift_report (sync) for [COUNTER];
@@ -81,4 +86,5 @@ commands! {
     settings::serial_ports (sync) for [COUNTER];
     customer::customer_view (sync) for [CUSTOMER];
     customer::customer_show_amount (sync) for [COUNTER];
+    events::events_subscribe (subscription) for [COUNTER, CUSTOMER];
 }

@@ -2,8 +2,8 @@
 
 use super::payments::OrderArgs;
 use super::{state, NoArgs, Result};
-use cashier_core::engine::{ReconcileReport, RefundRequest};
-use cashier_core::ledger::{Order, OrderFilter, OrderStatus, Refund};
+use cashier_core::engine::{ReconcileReport, RefundRequest, Scope};
+use cashier_core::ledger::{Order, OrderFilter, OrderStatus, PinLock, Refund};
 use cashier_core::wallet::Wallet;
 use cashier_core::CashierError;
 use schemars::JsonSchema;
@@ -71,17 +71,24 @@ pub async fn order_check(app: AppHandle, args: OrderArgs) -> Result<Order> {
 pub struct Attention {
     orders: Vec<Order>,
     refunds: Vec<Refund>,
+    /// PIN checks locked now (a manager can lift them).
+    locks: Vec<PinLock>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn attention_list(app: AppHandle, _args: NoArgs) -> Result<Attention> {
-    let (orders, refunds) = state(&app).engine()?.attention()?;
-    Ok(Attention { orders, refunds })
+    let engine = state(&app).engine()?;
+    let (orders, refunds) = engine.attention()?;
+    Ok(Attention {
+        orders,
+        refunds,
+        locks: engine.ledger().pin_locks()?,
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn reconcile_now(app: AppHandle, _args: NoArgs) -> Result<ReconcileReport> {
-    state(&app).engine()?.reconcile().await
+    state(&app).engine()?.reconcile(Scope::All).await
 }
 
 #[derive(Deserialize, JsonSchema)]

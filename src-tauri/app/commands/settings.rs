@@ -5,8 +5,7 @@
 //! name and whether it loads, never its content.
 
 use super::{state, NoArgs, Result};
-use cashier_core::hipopay::Signer;
-use cashier_core::settings::{SettingsChange, SettingsView};
+use cashier_core::settings::{self, SettingsChange, SettingsView};
 use cashier_core::wallet::Wallet;
 use cashier_core::{CashierError, ErrorKind};
 use schemars::JsonSchema;
@@ -33,16 +32,21 @@ pub struct SettingsSave {
 pub async fn settings_save(app: AppHandle, args: SettingsSave) -> Result<SettingsView> {
     let state = state(&app);
     let current = state.config()?;
-    let next = args.settings.apply_to(&current)?;
+    let mut next = args.settings.apply_to(&current)?;
     let change = SettingsChange::between(&current, &next);
     let ledger = state.engine()?.ledger().clone();
-    if change.needs_manager {
+    let approved_by = if change.needs_manager {
         let pin = args.manager_pin.ok_or_else(|| {
             CashierError::Auth("a manager's PIN is needed to change these settings".into())
         })?;
-        ledger.verify_manager_pin(&pin, "change settings")?;
-    }
+        Some(ledger.verify_manager_pin(&pin, "change settings")?.id)
+    } else {
+        None
+    };
     change.allowed_with(&current, ledger.current_shift()?.as_ref())?;
+    // A key imported for these settings becomes the key now (the one it
+    // replaces is kept), and the new till starts with it.
+    settings::adopt_staged_key(&state.paths, &mut next)?;
     if change.restarts_engine {
         state.restart(next.clone()).await?;
         crate::background::forward_engine_events(&app);
@@ -50,6 +54,7 @@ pub async fn settings_save(app: AppHandle, args: SettingsSave) -> Result<Setting
         state.keep_engine(next.clone())?;
     }
     next.save(&state.paths.config_file)?;
+    ledger.record_settings_change(approved_by, &SettingsChange::describe(&current, &next))?;
     if change.scanner {
         crate::background::start_serial_scanner(&app);
     }
@@ -75,7 +80,8 @@ pub struct KeyImported {
 }
 
 /// A manager picks the PEM file; it is checked, then copied (owner-only)
-/// into the app's data folder. None when the picker was cancelled.
+/// beside the config, and used once Settings are saved with it. None when
+/// the picker was cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn key_import(app: AppHandle, args: KeyImport) -> Result<Option<KeyImported>> {
     let state = state(&app);
@@ -93,13 +99,9 @@ pub async fn key_import(app: AppHandle, args: KeyImport) -> Result<Option<KeyImp
     let Some(source) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };
-    Signer::from_pem_file(&source)?;
-    let pem = std::fs::read(&source)
-        .map_err(|e| CashierError::Config(format!("cannot read {}: {e}", source.display())))?;
-    let target = state.paths.imported_key_file();
-    cashier_core::export::write_private(&target, &pem)?;
+    let staged = settings::stage_key(&state.paths, &source)?;
     Ok(Some(KeyImported {
-        key_file: target.display().to_string(),
+        key_file: staged.display().to_string(),
         key_loaded: true,
     }))
 }

@@ -1,37 +1,11 @@
-//! Staff and shifts: add, open, report, close, export.
+//! Shifts: open, report, close, export.
 
-use super::{state, NoArgs, Result};
-use cashier_core::ledger::{Role, Shift, ShiftReport, Staff};
+use super::{state, Result};
+use cashier_core::ledger::{Shift, ShiftReport};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn staff_list(app: AppHandle, _args: NoArgs) -> Result<Vec<Staff>> {
-    Ok(state(&app).engine()?.ledger().list_staff()?)
-}
-
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffAdd {
-    name: String,
-    role: Role,
-    /// The new person's own PIN.
-    pin: String,
-    /// A manager's approval (none for the very first staff member).
-    manager_pin: Option<String>,
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn staff_add(app: AppHandle, args: StaffAdd) -> Result<Staff> {
-    Ok(state(&app).engine()?.ledger().add_staff_with_approval(
-        &args.name,
-        args.role,
-        &args.pin,
-        args.manager_pin.as_deref(),
-    )?)
-}
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

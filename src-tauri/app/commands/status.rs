@@ -40,6 +40,7 @@ pub fn app_status(app: AppHandle, _args: NoArgs) -> Result<AppStatus> {
     let config = &till.config;
     let serial = state.scanner_status();
     let (orders, refunds) = till.engine.attention()?;
+    let locks = ledger.pin_locks()?.len();
     Ok(AppStatus {
         demo: till.is_demo(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -49,7 +50,7 @@ pub fn app_status(app: AppHandle, _args: NoArgs) -> Result<AppStatus> {
         sounds: config.ui.sounds,
         staff_count: ledger.staff_count()?,
         shift: ledger.current_shift()?,
-        attention_count: orders.len() + refunds.len(),
+        attention_count: orders.len() + refunds.len() + locks,
         scanner: ScannerView {
             serial_port: config.scanner.serial_port.clone(),
             connected: serial.connected,

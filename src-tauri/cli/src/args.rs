@@ -86,8 +86,30 @@ pub enum StaffCommand {
         #[arg(long, value_parser = ["manager", "cashier"])]
         role: String,
     },
-    /// List staff.
+    /// List staff, and any PIN check locked now.
     List,
+    /// Change a PIN: your own (old PIN in CASHIER_PIN, new in CASHIER_NEW_PIN),
+    /// or a manager's reset (CASHIER_MANAGER_PIN approves; new in CASHIER_NEW_PIN).
+    /// A manager's PIN is at least 6 digits.
+    Pin {
+        #[arg(long)]
+        name: String,
+    },
+    /// Deactivate a staff member (CASHIER_MANAGER_PIN): they can no longer
+    /// open a shift or approve anything. Their orders and refunds stay.
+    Deactivate {
+        #[arg(long)]
+        name: String,
+    },
+    /// Lift a PIN lock early (five wrong PINs in a row lock a check for 15
+    /// minutes): on one person with --name, else on manager approvals at
+    /// this till. The unlocking manager is named by --by, their PIN in CASHIER_PIN.
+    Unlock {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        by: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

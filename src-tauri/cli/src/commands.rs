@@ -5,8 +5,8 @@ use crate::args::{
 };
 use crate::output::{self, EXIT_OK, EXIT_PENDING};
 use crate::pins;
-use cashier_core::engine::{Engine, PayRequest, QrRequest, RefundRequest, StopSignal};
-use cashier_core::ledger::{OrderFilter, Role, Shift};
+use cashier_core::engine::{Engine, PayRequest, QrRequest, RefundRequest, Scope, StopSignal};
+use cashier_core::ledger::{OrderFilter, PinProof, Role, Shift};
 use cashier_core::money::Currency;
 use cashier_core::paths::{DefaultPaths, Paths};
 use cashier_core::wallet::Wallet;
@@ -32,8 +32,9 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
         Command::Staff(StaffCommand::Add { name, role }) => staff_add(engine, &name, &role, j),
         Command::Staff(StaffCommand::List) => {
             let staff = engine.ledger().list_staff()?;
+            let locks = engine.ledger().pin_locks()?;
             if j {
-                output::json(&serde_json::json!({ "staff": staff }));
+                output::json(&serde_json::json!({ "staff": staff, "locks": locks }));
             } else {
                 for s in staff {
                     println!(
@@ -43,6 +44,53 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
                         if s.active { "" } else { " (inactive)" }
                     );
                 }
+                for lock in locks {
+                    println!(
+                        "LOCKED until {}: {}",
+                        lock.until,
+                        output::lock_subject(&lock.subject)
+                    );
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Staff(StaffCommand::Pin { name }) => {
+            let ledger = engine.ledger();
+            let target = ledger.staff_by_name(&name)?;
+            let changed = if pins::present(pins::MANAGER_PIN) {
+                let manager = pins::read(pins::MANAGER_PIN, "Manager PIN to approve")?;
+                let new = pins::read(pins::NEW_PIN, &format!("New PIN for {}", target.name))?;
+                ledger.change_pin(&name, &new, PinProof::Manager(&manager))?
+            } else {
+                let old = pins::read(pins::OWN_PIN, &format!("Current PIN of {}", target.name))?;
+                let new = pins::read(pins::NEW_PIN, &format!("New PIN for {}", target.name))?;
+                ledger.change_pin(&name, &new, PinProof::Own(&old))?
+            };
+            if j {
+                output::json(&changed);
+            } else {
+                println!("{}'s PIN is changed", changed.name);
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Staff(StaffCommand::Deactivate { name }) => {
+            engine.ledger().staff_by_name(&name)?;
+            let manager = pins::read(pins::MANAGER_PIN, "Manager PIN to approve")?;
+            let staff = engine.ledger().deactivate_staff(&name, &manager)?;
+            if j {
+                output::json(&staff);
+            } else {
+                println!("{} is deactivated", staff.name);
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Staff(StaffCommand::Unlock { name, by }) => {
+            let pin = pins::read(pins::OWN_PIN, &format!("PIN of {by}"))?;
+            let subject = engine.ledger().unlock_pin(name.as_deref(), &by, &pin)?;
+            if j {
+                output::json(&serde_json::json!({ "unlocked": subject }));
+            } else {
+                println!("unlocked: {}", output::lock_subject(&subject));
             }
             Ok(EXIT_OK)
         }
@@ -82,7 +130,7 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
         }
         Command::Orders(args) => orders(engine, args, j),
         Command::Reconcile => {
-            let report = engine.reconcile().await?;
+            let report = engine.reconcile(Scope::All).await?;
             if j {
                 output::json(&report);
             } else {

@@ -44,6 +44,14 @@ pub fn error(err: &CashierError, as_json: bool) {
     }
 }
 
+/// Whose PIN checks a lock stops, in words.
+pub fn lock_subject(subject: &cashier_core::ledger::PinSubject) -> String {
+    match subject {
+        cashier_core::ledger::PinSubject::Person { name, .. } => format!("{name}'s PIN"),
+        cashier_core::ledger::PinSubject::Approvals => "manager approvals on this till".into(),
+    }
+}
+
 fn wallet_name(order: &Order) -> &'static str {
     match order.wallet {
         cashier_core::wallet::Wallet::Wechat => "WeChat Pay",

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 
 pub const OWN_PIN: &str = "CASHIER_PIN";
 pub const MANAGER_PIN: &str = "CASHIER_MANAGER_PIN";
+pub const NEW_PIN: &str = "CASHIER_NEW_PIN";
 
 /// The PIN in `var`, or a prompt, or a clear error.
 pub fn read(var: &str, prompt: &str) -> Result<String, CashierError> {

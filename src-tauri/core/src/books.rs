@@ -3,9 +3,10 @@
 //! two merchants' payments, never share a shift, and reconciliation only ever
 //! asks the acquirer an order went to.
 //!
-//! The ledger stores the key as text (`"demo"`, `"live:<agent>:<merchant>"`,
-//! or `""` for records from before books were kept); this is the one place
-//! that text is written and read.
+//! The ledger stores the key as text (`"demo"`,
+//! `"live:<agent>:<merchant>@<host>"`, `"live:<agent>:<merchant>"` from
+//! before the host was kept, or `""` from before books were kept); this is
+//! the one place that text is written and read.
 
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use schemars::JsonSchema;
@@ -20,10 +21,13 @@ pub enum Books {
     Unrecorded,
     /// The built-in sandbox: no money moves.
     Demo,
-    /// One HipoPay agent and merchant.
+    /// One HipoPay agent and merchant at one API host (HipoPay's test and
+    /// production hosts keep different books). `host` is none for shifts
+    /// from before the host was kept.
     Live {
         agent_no: String,
         merchant_no: String,
+        host: Option<String>,
     },
     /// A key this version does not know (written by a newer one): it matches
     /// only itself, so nothing is ever sent for it to the wrong acquirer.
@@ -42,10 +46,12 @@ const DEMO: &str = "demo";
 const LIVE: &str = "live";
 
 impl Books {
-    pub fn live(agent_no: &str, merchant_no: &str) -> Books {
+    /// A live merchant at the host of `base_url`.
+    pub fn live(agent_no: &str, merchant_no: &str, base_url: &str) -> Books {
         Books::Live {
             agent_no: agent_no.trim().to_string(),
             merchant_no: merchant_no.trim().to_string(),
+            host: host_of(base_url),
         }
     }
 
@@ -57,12 +63,21 @@ impl Books {
         if key == DEMO {
             return Books::Demo;
         }
-        let mut parts = key.splitn(3, ':');
+        let (names, host) = match key.rsplit_once('@') {
+            Some((names, host)) if !host.is_empty() => (names, Some(host.to_string())),
+            Some(_) => return Books::Other(key.to_string()),
+            None => (key, None),
+        };
+        let mut parts = names.splitn(3, ':');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(LIVE), Some(agent), Some(merchant))
                 if !agent.is_empty() && !merchant.is_empty() && !merchant.contains(':') =>
             {
-                Books::live(agent, merchant)
+                Books::Live {
+                    agent_no: agent.to_string(),
+                    merchant_no: merchant.to_string(),
+                    host,
+                }
             }
             _ => Books::Other(key.to_string()),
         }
@@ -76,6 +91,12 @@ impl Books {
             Books::Live {
                 agent_no,
                 merchant_no,
+                host: Some(host),
+            } => format!("{LIVE}:{agent_no}:{merchant_no}@{host}"),
+            Books::Live {
+                agent_no,
+                merchant_no,
+                host: None,
             } => format!("{LIVE}:{agent_no}:{merchant_no}"),
             Books::Other(key) => key.clone(),
         }
@@ -95,19 +116,58 @@ impl Books {
     }
 
     /// Whether two records may share books: equal, or one of them from
-    /// before books were kept (taken to belong to any).
+    /// before books (or the host) were kept, taken to belong to any.
     pub fn same_as(&self, other: &Books) -> bool {
-        !self.is_recorded() || !other.is_recorded() || self == other
+        match (self, other) {
+            (Books::Unrecorded, _) | (_, Books::Unrecorded) => true,
+            (
+                Books::Live {
+                    agent_no: a1,
+                    merchant_no: m1,
+                    host: h1,
+                },
+                Books::Live {
+                    agent_no: a2,
+                    merchant_no: m2,
+                    host: h2,
+                },
+            ) => a1 == a2 && m1 == m2 && (h1.is_none() || h2.is_none() || h1 == h2),
+            _ => self == other,
+        }
+    }
+
+    /// Whether HipoPay's "no such order" can be trusted for a record in
+    /// these books: only when the record says which acquirer and which host
+    /// it went to (another host's "not found" proves nothing about it).
+    pub fn names_its_acquirer(&self) -> bool {
+        matches!(self, Books::Demo | Books::Live { host: Some(_), .. })
     }
 
     /// In words, for messages: "demo mode (the built-in sandbox)".
     pub fn describe(&self) -> String {
         match self {
             Books::Demo => "demo mode (the built-in sandbox)".into(),
+            // The host too: two hosts' books differ only there, and a
+            // message naming the merchant twice would not say why.
+            Books::Live {
+                merchant_no,
+                host: Some(host),
+                ..
+            } => format!("HipoPay merchant {merchant_no} at {host}"),
             Books::Live { merchant_no, .. } => format!("HipoPay merchant {merchant_no}"),
             Books::Unrecorded | Books::Other(_) => "another acquirer account".into(),
         }
     }
+}
+
+/// `https://api.example:8443/v1` -> `api.example:8443` (lower case).
+fn host_of(base_url: &str) -> Option<String> {
+    let url = url::Url::parse(base_url.trim()).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
 }
 
 impl fmt::Display for Books {
@@ -156,13 +216,17 @@ mod tests {
         for books in [
             Books::Unrecorded,
             Books::Demo,
-            Books::live("A1", "M1"),
+            Books::live("A1", "M1", "https://api.example"),
+            Books::parse("live:A1:M1"),
             Books::Other("sandbox2:x".into()),
         ] {
             assert_eq!(Books::parse(&books.key()), books, "{books:?}");
         }
         assert_eq!(Books::parse("live:A:M").key(), "live:A:M");
-        assert_eq!(Books::live(" A ", " M ").key(), "live:A:M");
+        assert_eq!(
+            Books::live(" A ", " M ", "https://API.example:8443/v1").key(),
+            "live:A:M@api.example:8443"
+        );
     }
 
     #[test]
@@ -174,10 +238,11 @@ mod tests {
             "live::M",
             "live:A:M:X",
             "LIVE:A:M",
+            "live:A:M@",
         ] {
             let books = Books::parse(odd);
             assert!(matches!(books, Books::Other(_)), "{odd}: {books:?}");
-            assert!(!books.same_as(&Books::live("A", "M")), "{odd}");
+            assert!(!books.same_as(&Books::live("A", "M", "https://h")), "{odd}");
             assert!(books.same_as(&Books::parse(odd)), "{odd}");
         }
     }
@@ -185,13 +250,21 @@ mod tests {
     #[test]
     fn unrecorded_books_belong_to_any_and_the_rest_only_to_themselves() {
         let demo = Books::Demo;
-        let live = Books::live("A", "M");
+        let live = Books::live("A", "M", "https://h1");
         assert!(Books::Unrecorded.same_as(&demo) && live.same_as(&Books::Unrecorded));
         assert!(!demo.same_as(&live));
-        assert!(!live.same_as(&Books::live("A", "M2")));
+        assert!(!live.same_as(&Books::live("A", "M2", "https://h1")));
+        // HipoPay's test and production hosts keep different books.
+        assert!(!live.same_as(&Books::live("A", "M", "https://h2")));
+        // A shift from before the host was kept goes with either.
+        assert!(Books::parse("live:A:M").same_as(&live));
+        assert!(live.names_its_acquirer() && demo.names_its_acquirer());
+        assert!(!Books::parse("live:A:M").names_its_acquirer());
+        assert!(!Books::Unrecorded.names_its_acquirer());
         assert_eq!(demo.mode(), Some(Mode::Demo));
         assert_eq!(live.mode(), Some(Mode::Live));
         assert_eq!(Books::Unrecorded.mode(), None);
-        assert_eq!(live.describe(), "HipoPay merchant M");
+        assert_eq!(live.describe(), "HipoPay merchant M at h1");
+        assert_eq!(Books::parse("live:A:M").describe(), "HipoPay merchant M");
     }
 }

@@ -237,7 +237,7 @@ impl Config {
     pub fn books(&self) -> Books {
         match &self.hipopay {
             None => Books::Demo,
-            Some(h) => Books::live(&h.agent_no, &h.merchant_no),
+            Some(h) => Books::live(&h.agent_no, &h.merchant_no, &h.base_url),
         }
     }
 

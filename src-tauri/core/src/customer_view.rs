@@ -225,7 +225,7 @@ mod tests {
     fn ledger_with_shift() -> (Ledger, i64, i64) {
         let ledger = Ledger::open_in_memory().expect("ledger");
         let staff = ledger
-            .add_staff("Mei", Role::Manager, "2468", None)
+            .add_staff("Mei", Role::Manager, "246802", None)
             .expect("staff");
         let shift = ledger.open_shift(staff.id).expect("shift");
         (ledger, shift.id, staff.id)

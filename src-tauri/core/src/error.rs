@@ -20,6 +20,9 @@ pub enum CashierError {
     Code(#[from] CodeError),
     #[error("{0}")]
     Auth(String),
+    /// A PIN check locked after wrong PINs in a row.
+    #[error("{0}")]
+    Locked(String),
     #[error("{0}")]
     Shift(String),
     /// Opening a shift while another is open.
@@ -68,6 +71,9 @@ pub enum ErrorKind {
     CodeUsed,
     /// A wrong or missing PIN.
     Auth,
+    /// The PIN check is locked after wrong PINs in a row: even the right
+    /// PIN is refused until the lock ends or a manager lifts it.
+    Locked,
     /// No shift is open.
     Shift,
     /// A shift is still open.
@@ -97,11 +103,12 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::Input,
         ErrorKind::Code,
         ErrorKind::CodeUsed,
         ErrorKind::Auth,
+        ErrorKind::Locked,
         ErrorKind::Shift,
         ErrorKind::ShiftOpen,
         ErrorKind::ShiftMode,
@@ -125,6 +132,7 @@ impl ErrorKind {
             ErrorKind::Code => "code",
             ErrorKind::CodeUsed => "code_used",
             ErrorKind::Auth => "auth",
+            ErrorKind::Locked => "locked",
             ErrorKind::Shift => "shift",
             ErrorKind::ShiftOpen => "shift_open",
             ErrorKind::ShiftMode => "shift_mode",
@@ -166,6 +174,7 @@ impl CashierError {
             CashierError::Input(_) | CashierError::Money(_) => ErrorKind::Input,
             CashierError::Code(_) => ErrorKind::Code,
             CashierError::Auth(_) => ErrorKind::Auth,
+            CashierError::Locked(_) => ErrorKind::Locked,
             CashierError::Shift(_) => ErrorKind::Shift,
             CashierError::ShiftOpen(_) => ErrorKind::ShiftOpen,
             CashierError::ShiftMode(_) => ErrorKind::ShiftMode,
@@ -206,6 +215,9 @@ impl From<LedgerError> for CashierError {
     fn from(e: LedgerError) -> Self {
         match e {
             LedgerError::WrongPin => CashierError::Auth("wrong PIN".into()),
+            e @ (LedgerError::Locked { .. } | LedgerError::TooSoon { .. }) => {
+                CashierError::Locked(e.to_string())
+            }
             LedgerError::NotFound(what) => CashierError::NotFound(format!("{what} not found")),
             e @ LedgerError::NoOpenShift => CashierError::Shift(e.to_string()),
             e @ LedgerError::ShiftStillOpen(_) => CashierError::ShiftOpen(e.to_string()),

@@ -1,4 +1,5 @@
-//! Writing exports (CSV, QR images) where the user asked, atomically.
+//! Writing exports (CSV, QR images) where the user asked, atomically and
+//! owner-only.
 
 use crate::error::CashierError;
 use std::path::Path;
@@ -8,14 +9,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CashierError> {
         .map_err(|e| CashierError::Input(format!("cannot write {}: {e}", path.display())))
 }
 
-/// Writes a secret (a private key) readable by its owner only.
+/// Writes a secret (a private key): like every file the till writes, it is
+/// its owner's alone from the moment it exists.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CashierError> {
-    write_file(path, bytes)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| CashierError::Config(format!("cannot protect {}: {e}", path.display())))?;
-    }
-    Ok(())
+    crate::fsutil::write_atomic(path, bytes)
+        .map_err(|e| CashierError::Config(format!("cannot write {}: {e}", path.display())))
 }

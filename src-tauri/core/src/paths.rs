@@ -84,9 +84,29 @@ impl Paths {
         }
     }
 
-    /// Where an imported merchant key is kept (owner-only).
+    /// Where an imported merchant key is kept (owner-only): beside the
+    /// config that names it.
     pub fn imported_key_file(&self) -> PathBuf {
-        self.data_dir.join("keys").join("agent_private.pem")
+        self.key_dir().join("agent_private.pem")
+    }
+
+    /// A key a manager picked, kept apart until Settings are saved.
+    pub fn staged_key_file(&self) -> PathBuf {
+        self.key_dir().join("agent_private.new.pem")
+    }
+
+    /// The key in use before the last one was adopted.
+    pub fn previous_key_file(&self) -> PathBuf {
+        self.key_dir().join("agent_private.previous.pem")
+    }
+
+    fn key_dir(&self) -> PathBuf {
+        self.config_file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("keys")
     }
 }
 
@@ -124,9 +144,10 @@ mod tests {
         assert!(p.config_named);
         assert_eq!(p.config_file, PathBuf::from("/etc/till.toml"));
         assert_eq!(p.data_dir, PathBuf::from("/srv/till"));
+        // The key lives beside the config that names it.
         assert_eq!(
             p.imported_key_file(),
-            PathBuf::from("/srv/till/keys/agent_private.pem")
+            PathBuf::from("/etc/keys/agent_private.pem")
         );
         // A bare file name keeps its data beside it, in the working folder.
         let bare = Paths::resolve(None, Some("ledger.db".into()), &defaults());

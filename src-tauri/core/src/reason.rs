@@ -45,6 +45,9 @@ pub enum Reason {
     AcquirerTrouble,
     /// HipoPay's answer could not be read or trusted.
     UnreadableAnswer,
+    /// HipoPay made the QR order but its code never reached the counter:
+    /// nobody can pay it. Watched until HipoPay closes it.
+    QrNotShown,
 }
 
 /// Which status a reason explains.
@@ -57,7 +60,7 @@ pub enum Explains {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::Declined,
         Reason::InsufficientFunds,
         Reason::CodeInvalid,
@@ -72,6 +75,7 @@ impl Reason {
         Reason::NoAnswer,
         Reason::AcquirerTrouble,
         Reason::UnreadableAnswer,
+        Reason::QrNotShown,
     ];
 
     /// The code as stored and sent: `insufficient_funds`.
@@ -91,6 +95,7 @@ impl Reason {
             Reason::NoAnswer => "no_answer",
             Reason::AcquirerTrouble => "acquirer_trouble",
             Reason::UnreadableAnswer => "unreadable_answer",
+            Reason::QrNotShown => "qr_not_shown",
         }
     }
 
@@ -114,7 +119,8 @@ impl Reason {
             Reason::Confirming
             | Reason::NoAnswer
             | Reason::AcquirerTrouble
-            | Reason::UnreadableAnswer => Explains::Pending,
+            | Reason::UnreadableAnswer
+            | Reason::QrNotShown => Explains::Pending,
         }
     }
 
@@ -151,12 +157,12 @@ impl Reason {
             HipoPayError::Connect(_) | HipoPayError::Config(_) => Reason::NotSent,
             HipoPayError::Timeout | HipoPayError::Interrupted(_) => Reason::NoAnswer,
             HipoPayError::Malformed(_) => Reason::UnreadableAnswer,
+            HipoPayError::Signature { .. } | HipoPayError::Clock { .. } => Reason::Refused,
+            // After the code was sent, these do not say nothing was taken.
             HipoPayError::BadRequest { .. }
-            | HipoPayError::Signature { .. }
-            | HipoPayError::Clock { .. }
             | HipoPayError::Forbidden { .. }
-            | HipoPayError::NotFound { .. } => Reason::Refused,
-            HipoPayError::Wechat { .. }
+            | HipoPayError::NotFound { .. }
+            | HipoPayError::Wechat { .. }
             | HipoPayError::Server { .. }
             | HipoPayError::UnexpectedStatus { .. } => Reason::AcquirerTrouble,
         }
@@ -240,6 +246,7 @@ mod tests {
                         | Reason::NoAnswer
                         | Reason::AcquirerTrouble
                         | Reason::UnreadableAnswer
+                        | Reason::QrNotShown
                 ),
                 "{r:?}"
             );

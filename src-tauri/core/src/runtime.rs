@@ -33,7 +33,7 @@ impl Acquirer {
         Ok(Acquirer {
             client,
             signer,
-            books: Books::live(&h.agent_no, &h.merchant_no),
+            books: Books::live(&h.agent_no, &h.merchant_no, &h.base_url),
         })
     }
 }

@@ -9,8 +9,10 @@ use crate::error::CashierError;
 use crate::hipopay::Signer;
 use crate::ledger::Shift;
 use crate::money::Currency;
+use crate::paths::Paths;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -117,10 +119,10 @@ impl SettingsChange {
             ui: current.ui.clone(),
             ..next.clone()
         } == *current;
-        let host = |c: &Config| c.hipopay.as_ref().map(|h| h.base_url.trim().to_string());
         SettingsChange {
             needs_manager: !comfort_only,
-            switches_books: next.books() != current.books() || host(next) != host(current),
+            // The books name the host too: test and production are two.
+            switches_books: next.books() != current.books(),
             restarts_engine: next.hipopay != current.hipopay || next.terminal != current.terminal,
             scanner: next.scanner != current.scanner,
             customer_display_toggled: next.ui.customer_display != current.ui.customer_display,
@@ -155,6 +157,112 @@ impl SettingsChange {
     }
 }
 
+impl SettingsChange {
+    /// Each changed setting as "name: old -> new", for the audit log. The
+    /// key appears by file name only, never its content.
+    pub fn describe(current: &Config, next: &Config) -> Vec<String> {
+        let mut changes = Vec::new();
+        let mut diff = |name: &str, old: String, new: String| {
+            if old != new {
+                changes.push(format!("{name}: {old} -> {new}"));
+            }
+        };
+        let h = |c: &Config, f: fn(&HipoPayConfig) -> String| {
+            c.hipopay.as_ref().map(f).unwrap_or_else(|| "-".into())
+        };
+        diff("mode", mode_name(current), mode_name(next));
+        diff(
+            "hipopay.base_url",
+            h(current, |h| h.base_url.clone()),
+            h(next, |h| h.base_url.clone()),
+        );
+        diff(
+            "hipopay.agent_no",
+            h(current, |h| h.agent_no.clone()),
+            h(next, |h| h.agent_no.clone()),
+        );
+        diff(
+            "hipopay.merchant_no",
+            h(current, |h| h.merchant_no.clone()),
+            h(next, |h| h.merchant_no.clone()),
+        );
+        diff(
+            "hipopay.private_key_file",
+            h(current, |h| h.private_key_file.display().to_string()),
+            h(next, |h| h.private_key_file.display().to_string()),
+        );
+        diff(
+            "terminal.currency",
+            current.terminal.currency.to_string(),
+            next.terminal.currency.to_string(),
+        );
+        diff(
+            "scanner",
+            format!("{:?}", current.scanner),
+            format!("{:?}", next.scanner),
+        );
+        diff(
+            "ui.language",
+            current.ui.language.clone(),
+            next.ui.language.clone(),
+        );
+        diff(
+            "ui.sounds",
+            current.ui.sounds.to_string(),
+            next.ui.sounds.to_string(),
+        );
+        diff(
+            "ui.customer_display",
+            current.ui.customer_display.to_string(),
+            next.ui.customer_display.to_string(),
+        );
+        changes
+    }
+}
+
+fn mode_name(config: &Config) -> String {
+    if config.is_demo() { "demo" } else { "live" }.into()
+}
+
+/// A key a manager picked: checked, then copied beside the config, but not
+/// used until Settings are saved with it (the running till keeps its key).
+pub fn stage_key(paths: &Paths, source: &Path) -> Result<PathBuf, CashierError> {
+    Signer::from_pem_file(source)?;
+    let pem = std::fs::read(source)
+        .map_err(|e| CashierError::Config(format!("cannot read {}: {e}", source.display())))?;
+    let staged = paths.staged_key_file();
+    crate::export::write_private(&staged, &pem)?;
+    Ok(staged)
+}
+
+/// On saving settings that name the staged key: it becomes the key, and
+/// the key it replaces is kept as the previous one.
+pub fn adopt_staged_key(paths: &Paths, next: &mut Config) -> Result<(), CashierError> {
+    let staged = paths.staged_key_file();
+    let Some(h) = next.hipopay.as_mut() else {
+        return Ok(());
+    };
+    if h.private_key_file != staged {
+        return Ok(());
+    }
+    let current = paths.imported_key_file();
+    let moved = |from: &Path, to: &Path| {
+        std::fs::rename(from, to).map_err(|e| {
+            CashierError::Config(format!(
+                "cannot move {} to {}: {e}",
+                from.display(),
+                to.display()
+            ))
+        })
+    };
+    if current.exists() {
+        moved(&current, &paths.previous_key_file())?;
+    }
+    moved(&staged, &current)?;
+    h.private_key_file = current;
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -184,7 +292,7 @@ mod tests {
             opened_at: 0,
             closed_at: None,
             closed_by: None,
-            books: Books::live("A", "M"),
+            books: Books::live("A", "M", "https://api.example"),
         }
     }
 
@@ -230,6 +338,57 @@ mod tests {
         let change = SettingsChange::between(&live, &other_host);
         assert!(change.switches_books);
         assert!(change.allowed_with(&live, Some(&shift())).is_err());
+    }
+
+    #[test]
+    fn an_imported_key_waits_for_save_and_the_previous_one_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::resolve(
+            Some(dir.path().join("config.toml")),
+            Some(dir.path().join("data/ledger.db")),
+            &crate::paths::DefaultPaths::of_this_computer(),
+        );
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/resources/keys/agent_private_pkcs1.pem");
+        let first = stage_key(&paths, &fixture).unwrap();
+        assert_eq!(first, paths.staged_key_file());
+        assert!(!paths.imported_key_file().exists(), "not used before Save");
+        let mut next = live_config();
+        next.hipopay.as_mut().unwrap().private_key_file = first;
+        adopt_staged_key(&paths, &mut next).unwrap();
+        assert_eq!(
+            next.hipopay.as_ref().unwrap().private_key_file,
+            paths.imported_key_file()
+        );
+        assert!(paths.imported_key_file().exists() && !paths.staged_key_file().exists());
+        // A second import replaces it on Save; the first is kept.
+        let second = stage_key(&paths, &fixture).unwrap();
+        let mut again = live_config();
+        again.hipopay.as_mut().unwrap().private_key_file = second;
+        adopt_staged_key(&paths, &mut again).unwrap();
+        assert!(paths.previous_key_file().exists());
+        // A file that is not a key is refused and nothing is staged.
+        let junk = dir.path().join("junk.pem");
+        std::fs::write(&junk, "not a key").unwrap();
+        assert!(stage_key(&paths, &junk).is_err());
+        assert!(!paths.staged_key_file().exists());
+    }
+
+    #[test]
+    fn changes_are_described_for_the_audit_without_the_key() {
+        let current = live_config();
+        let mut next = current.clone();
+        next.terminal.currency = Currency::JPY;
+        next.hipopay.as_mut().unwrap().merchant_no = "M9".into();
+        let lines = SettingsChange::describe(&current, &next);
+        assert_eq!(
+            lines,
+            vec![
+                "hipopay.merchant_no: M -> M9",
+                "terminal.currency: HKD -> JPY"
+            ]
+        );
+        assert!(SettingsChange::describe(&current, &current).is_empty());
     }
 
     #[test]

@@ -139,6 +139,27 @@ fn answer(sim: &Sim, req: &ApiRequest, handler: Option<Handler>) -> Result<Reply
         }
         Some(Fault::NotJson) => Some(Delivery::Raw(200, NOT_JSON_BODY.to_string())),
         Some(Fault::WrongShape) => Some(Delivery::Raw(200, WRONG_SHAPE_BODY.to_string())),
+        Some(Fault::Page {
+            status,
+            body,
+            after_commit,
+        }) => {
+            let delivery = Delivery::Raw(status, body);
+            if !after_commit {
+                return Err(Reply::error(status, "a page").with_delivery(delivery));
+            }
+            Some(delivery)
+        }
+        Some(Fault::Redirect {
+            location,
+            after_commit,
+        }) => {
+            let delivery = Delivery::Redirect(location);
+            if !after_commit {
+                return Err(Reply::error(302, "moved").with_delivery(delivery));
+            }
+            Some(delivery)
+        }
     };
     let reply = either(handler(sim, &params));
     Ok(match delivery {

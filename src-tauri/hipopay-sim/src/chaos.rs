@@ -23,9 +23,27 @@ pub struct Chaos {
 }
 
 impl Chaos {
-    /// Every fault the acquirer can show, each equally likely.
-    fn menu(&self) -> [Fault; 13] {
+    /// Every fault the acquirer (or what stands between it and the till)
+    /// can show, each equally likely.
+    fn menu(&self) -> [Fault; 18] {
+        let page = |status: u16, body: String, after_commit: bool| Fault::Page {
+            status,
+            body,
+            after_commit,
+        };
         [
+            // A proxy's HTML 404, before and after HipoPay acted.
+            page(404, HTML_404.into(), false),
+            page(404, HTML_404.into(), true),
+            // A redirect after HipoPay acted (a client must not follow it).
+            Fault::Redirect {
+                location: "http://127.0.0.1:9/elsewhere".into(),
+                after_commit: true,
+            },
+            // An answer far too large to read.
+            page(200, "x".repeat(OVERSIZED), true),
+            // A WeChat code no list knows, after HipoPay acted.
+            page(555, UNLISTED_555.into(), true),
             Fault::Status(500),
             Fault::Status(503),
             Fault::StatusAfterCommit(502),
@@ -43,6 +61,11 @@ impl Chaos {
     }
 }
 
+const HTML_404: &str = "<html><head><title>404 Not Found</title></head><body>nginx</body></html>";
+const UNLISTED_555: &str = r#"{"meta":{"status_code":555,"message":"{\"wx_code\":\"SOMETHING_NEW\",\"wx_message\":\"?\"}","success":false}}"#;
+/// Past the 1 MiB a client reads.
+const OVERSIZED: usize = 2 * 1024 * 1024;
+
 /// A short name per fault, for the counts a soak prints.
 pub(crate) fn fault_name(fault: &Fault, chaos: &Chaos) -> String {
     match fault {
@@ -56,6 +79,20 @@ pub(crate) fn fault_name(fault: &Fault, chaos: &Chaos) -> String {
         Fault::NotJson => "not json".into(),
         Fault::WrongShape => "json of the wrong shape".into(),
         Fault::Wechat555 { code, .. } => format!("wechat 555 {code}"),
+        Fault::Page {
+            status: 404,
+            after_commit,
+            ..
+        } => format!(
+            "html 404{}",
+            if *after_commit { " after commit" } else { "" }
+        ),
+        Fault::Page { status: 555, .. } => "wechat 555 unlisted code after commit".into(),
+        Fault::Page { status, body, .. } if body.len() >= OVERSIZED => {
+            format!("oversized {status} after commit")
+        }
+        Fault::Page { status, .. } => format!("page {status}"),
+        Fault::Redirect { .. } => "redirect after commit".into(),
     }
 }
 
@@ -121,7 +158,12 @@ mod tests {
         let mut s = ChaosState::new(chaos(1, 30));
         let faults = (0..10_000).filter_map(|_| s.pick()).count();
         assert!((2_500..3_500).contains(&faults), "{faults} faults in 10000");
-        assert_eq!(s.injected().len(), 13, "{:?}", s.injected());
+        assert_eq!(
+            s.injected().len(),
+            s.chaos.menu().len(),
+            "every fault has its own name: {:?}",
+            s.injected()
+        );
         let mut none = ChaosState::new(chaos(1, 0));
         assert!((0..1000).all(|_| none.pick().is_none()));
     }

@@ -6,7 +6,8 @@
 //! `{"delay_ms":1500}`, `"malformed"`,
 //! `{"wechat555":{"code":"SYSTEMERROR","message":"system busy"}}`,
 //! `{"status_after_commit":502}`, `"drop_before_commit"`, `"not_json"`,
-//! `"wrong_shape"`.
+//! `"wrong_shape"`, `{"page":{"status":404,"body":"<html>…","after_commit":false}}`,
+//! `{"redirect":{"location":"http://…","after_commit":true}}`.
 
 use std::time::Duration;
 
@@ -38,6 +39,21 @@ pub enum Fault {
     /// Do the work and answer 200 with JSON of the wrong shape (fields missing
     /// or of the wrong type).
     WrongShape,
+    /// Answer this status with this body, not HipoPay's envelope: what a
+    /// proxy or a load balancer in between sends (an HTML 404, a huge page).
+    /// With `after_commit` the work is done first.
+    Page {
+        status: u16,
+        body: String,
+        #[serde(default)]
+        after_commit: bool,
+    },
+    /// Answer 302 to `location` (a redirect a client must not follow).
+    Redirect {
+        location: String,
+        #[serde(default)]
+        after_commit: bool,
+    },
 }
 
 /// Applies `fault` to the next `times` requests matching `method` and `path`

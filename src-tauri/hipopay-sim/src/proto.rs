@@ -19,6 +19,8 @@ pub(crate) enum Delivery {
     Malformed,
     /// Answer exactly this status and body.
     Raw(u16, String),
+    /// Answer 302 to this location (no body).
+    Redirect(String),
 }
 
 /// A 200 that is not JSON at all: what a misconfigured proxy sends.

@@ -211,6 +211,13 @@ async fn respond(
         }
         Delivery::Malformed => Ok(timed(build(200, MALFORMED_BODY.to_string()), started)),
         Delivery::Raw(status, body) => Ok(timed(build(status, body), started)),
+        Delivery::Redirect(location) => {
+            let mut resp = build(302, String::new());
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                resp.headers_mut().insert(hyper::header::LOCATION, value);
+            }
+            Ok(timed(resp, started))
+        }
     }
 }
 

@@ -178,6 +178,11 @@ impl Counter {
         self.cli(&args, &[]).await
     }
 
+    /// Time passes for this counter's ledger (see [`crate::time_passes`]).
+    pub fn time_passes(&self, by: std::time::Duration) {
+        crate::time_passes(&self.db, by);
+    }
+
     /// Requests that could have moved money (charges and refunds).
     pub fn money_requests(&self) -> usize {
         self.sim

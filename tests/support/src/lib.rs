@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub const AGENT_NO: &str = "TEST-AGENT";
 pub const MERCHANT_NO: &str = "TEST-MERCHANT";
-pub const MANAGER_PIN: &str = "9876";
+pub const MANAGER_PIN: &str = "987654";
 pub const CASHIER_PIN: &str = "1234";
 
 /// A file in `tests/fixtures/` (keys whose public halves the sandbox knows).
@@ -71,4 +71,23 @@ pub fn client_for(sim: &SimHandle) -> HipoPayClient {
         agent_signer(),
     )
     .unwrap()
+}
+
+/// Time passes for a ledger: every time its orders, charges and refunds
+/// carry (made, sent, changed, next check, lease end) moves `by` into the
+/// past, as if that long had gone by since. The CLI has no clock to set,
+/// and a test does not sleep for minutes: the ledger file is where the next
+/// process, or the next pass of an engine, reads the time from.
+pub fn time_passes(db: &std::path::Path, by: std::time::Duration) {
+    let ms = i64::try_from(by.as_millis()).unwrap();
+    let db = rusqlite::Connection::open(db).unwrap();
+    for sql in [
+        "UPDATE orders SET created_at = created_at - ?1, updated_at = updated_at - ?1, \
+         next_check_at = next_check_at - ?1, recheck_at = recheck_at - ?1",
+        "UPDATE payment_attempts SET sent_at = sent_at - ?1, answered_at = answered_at - ?1",
+        "UPDATE refunds SET created_at = created_at - ?1, updated_at = updated_at - ?1, \
+         sent_at = sent_at - ?1, in_flight_until = in_flight_until - ?1",
+    ] {
+        db.execute(sql, [ms]).unwrap();
+    }
 }

@@ -8,19 +8,22 @@ use crate::ledger::{Order, OrderStatus, OrderUpdate, PaymentFlow};
 use crate::reason::Reason;
 use std::time::Duration;
 
-fn age_ms(since: i64) -> i64 {
-    crate::ledger_now_ms() - since
-}
-
-pub(super) fn older_than(since: i64, d: Duration) -> bool {
-    age_ms(since) > i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
 /// A charge or refund written but not yet recorded as sent may be on its
 /// way out right now, in this process or another one on the same ledger
 /// (the app and `cashier-cli`): it counts as "never sent" only after this
 /// long. Between writing and sending there are milliseconds.
 pub(super) const IN_FLIGHT_GRACE: Duration = Duration::from_secs(30);
+
+/// How long after an unclear check of an order the next one is due, after
+/// `checks` unclear ones in a row: 15 s doubling to an hour.
+pub(super) fn check_backoff(checks: u32) -> Duration {
+    Duration::from_secs(15u64.saturating_mul(1 << checks.min(8))).min(Duration::from_secs(3600))
+}
+
+/// When an order HipoPay said it does not know, and that we therefore
+/// closed, is asked about once more: if it says PAID then, it is raised
+/// as paid after we gave up.
+pub(super) const RECHECK_CLOSED_AFTER: Duration = Duration::from_secs(3600);
 
 impl Engine {
     /// Records what HipoPay said about an order. An answer about another order
@@ -52,6 +55,10 @@ impl Engine {
             }
         }
         let (status, reason, error) = match remote.status {
+            // INIT with no QR here: HipoPay made it, nobody can pay it.
+            RemoteStatus::Init if order.flow == PaymentFlow::Qr && order.qr_payload.is_none() => {
+                (OrderStatus::Pending, Some(Reason::QrNotShown), None)
+            }
             RemoteStatus::Init => (OrderStatus::Pending, Some(Reason::Confirming), None),
             RemoteStatus::Paid => (OrderStatus::Paid, None, None),
             RemoteStatus::Fail => (
@@ -107,105 +114,110 @@ impl Engine {
     }
 
     /// Asks HipoPay about a PENDING order and records a definite answer.
-    /// Errors mean "still unknown"; the order is unchanged.
+    /// Errors mean "still unknown"; the order is unchanged but for when it
+    /// is next due for a check.
     pub(super) async fn check_order(&self, order: &Order) -> Result<Order, CashierError> {
         if order.status.is_final() {
             return Ok(order.clone());
         }
-        let Some(_sent_at) = order.charge_sent_at else {
-            if !older_than(order.created_at, IN_FLIGHT_GRACE) {
+        if order.charge_sent_at.is_none() {
+            if !self.older_than(order.created_at, IN_FLIGHT_GRACE) {
                 return Ok(order.clone());
             }
-            // The process stopped between writing the order and sending it.
+            // The process stopped between writing the order and recording
+            // its one charge: the charge never left (nor can it now: a send
+            // is recorded only for a PENDING order, in one transaction).
             return self.fail_order(
                 order.id,
                 "not sent: the app stopped before the charge left; nothing was taken".into(),
                 Reason::NotSent,
                 "never sent",
             );
+        }
+        let answer = self.ask(order).await;
+        let checked = match answer {
+            Ok(remote) => self.apply_remote(order, &remote, "query"),
+            Err(HipoPayError::NotFound { .. }) => self.not_found(order),
+            Err(e) => Err(e.into()),
         };
-        let answer = self
-            .client
+        if let Ok(after) = &checked {
+            if !after.status.is_final() {
+                self.ledger.note_unclear_check(
+                    order.id,
+                    self.settings.clock.now_ms(),
+                    check_backoff(after.checks),
+                )?;
+            }
+        } else {
+            self.ledger.note_unclear_check(
+                order.id,
+                self.settings.clock.now_ms(),
+                check_backoff(order.checks),
+            )?;
+        }
+        checked
+    }
+
+    /// The order query, by our number and HipoPay's when known.
+    async fn ask(&self, order: &Order) -> Result<RemoteOrder, HipoPayError> {
+        self.client
             .query_order(
                 order.wallet,
                 &order.merchant_order_no,
+                order.payment_no.as_deref(),
                 order.amount.currency,
             )
-            .await;
-        match answer {
-            Ok(remote) => {
-                let updated = self.apply_remote(order, &remote, "query")?;
-                if updated.flow == PaymentFlow::Qr
-                    && updated.status == OrderStatus::Pending
-                    && updated.qr_payload.is_none()
-                {
-                    // The order exists but its QR never reached us (the answer
-                    // was lost, or we died first): nobody can pay it.
-                    return self.fail_order(
-                        order.id,
-                        "the QR code did not arrive, so nobody can pay it; make a new one".into(),
-                        Reason::QrMissing,
-                        "no QR payload",
-                    );
-                }
-                self.settle_stale_qr(&updated)
-            }
-            Err(HipoPayError::NotFound { .. }) => self.not_found(order),
-            Err(e) => Err(e.into()),
-        }
+            .await
     }
 
-    /// HipoPay does not know the order. For a scan that is definite once the
-    /// wallet would have closed it anyway; for a QR it just means "not paid yet".
+    /// HipoPay answered, in its own JSON, that it has no such order. That
+    /// closes an order only when it is definite: HipoPay never acknowledged
+    /// it (no number of its own came back), the order's books name the
+    /// acquirer and host that was asked, and the wallet would have closed an
+    /// unpaid order by now. Anything else stays unclear and watched.
     fn not_found(&self, order: &Order) -> Result<Order, CashierError> {
-        // An order from before books were recorded may belong to another
-        // acquirer than the one asked: its "not found" proves nothing.
-        if !order.books.is_recorded() && self.settings.books.is_recorded() {
+        let acknowledged = order.payment_no.is_some() || order.qr_payload.is_some();
+        let sent_at = order.charge_sent_at.unwrap_or(order.created_at);
+        let past_limit = self.older_than(sent_at, order.wallet.scan_order_lifetime());
+        if acknowledged || !order.books.names_its_acquirer() || !past_limit {
             return Ok(order.clone());
         }
-        let sent_at = order.charge_sent_at.unwrap_or(order.created_at);
-        match order.flow {
-            PaymentFlow::Scan if older_than(sent_at, order.wallet.scan_order_lifetime()) => self
-                .fail_order(
-                    order.id,
-                    "HipoPay never received this charge; nothing was taken".into(),
-                    Reason::NeverReceived,
-                    "not found after the wallet's time limit",
-                ),
-            PaymentFlow::Qr
-                if order.qr_payload.is_none()
-                    && older_than(sent_at, order.wallet.scan_order_lifetime()) =>
-            {
-                self.fail_order(
-                    order.id,
-                    "the QR code never arrived, so nobody could pay it".into(),
-                    Reason::QrMissing,
-                    "not found",
-                )
-            }
-            PaymentFlow::Qr => self.settle_stale_qr(order),
-            PaymentFlow::Scan => Ok(order.clone()),
-        }
+        let (detail, reason) = match order.flow {
+            PaymentFlow::Scan => (
+                "HipoPay never received this charge; nothing was taken",
+                Reason::NeverReceived,
+            ),
+            PaymentFlow::Qr => (
+                "HipoPay never made this QR order, so nobody could pay it",
+                Reason::QrMissing,
+            ),
+        };
+        let closed = self.fail_order(
+            order.id,
+            detail.into(),
+            reason,
+            "not found past the wallet's limit",
+        )?;
+        // Asked once more later: should HipoPay say PAID then, the order is
+        // raised as paid after we gave up.
+        self.ledger.schedule_recheck(
+            order.id,
+            self.settings.clock.now_ms(),
+            RECHECK_CLOSED_AFTER,
+        )?;
+        Ok(closed)
     }
 
-    /// A QR still unpaid after its payload expired can no longer be paid.
-    fn settle_stale_qr(&self, order: &Order) -> Result<Order, CashierError> {
-        if order.flow == PaymentFlow::Qr
-            && order.status == OrderStatus::Pending
-            && older_than(
-                order.created_at,
-                self.settings.qr_lifetime + Duration::from_secs(60),
-            )
-        {
-            let update = OrderUpdate {
-                status: Some(OrderStatus::Expired),
-                reason: Some(Reason::Expired),
-                error: Some("the QR code expired unpaid".into()),
-                ..OrderUpdate::default()
-            };
-            return self.save_order(order.id, &update, "QR lifetime over");
-        }
-        Ok(order.clone())
+    /// A second look at an order closed on HipoPay's "no such order".
+    pub(super) async fn recheck_closed(&self, order: &Order) -> Result<Order, CashierError> {
+        let answer = self.ask(order).await;
+        let after = match answer {
+            Ok(remote) => self.apply_remote(order, &remote, "second look")?,
+            Err(HipoPayError::NotFound { .. }) => order.clone(),
+            Err(e) => return Err(e.into()),
+        };
+        self.ledger.recheck_done(order.id)?;
+        Ok(after)
     }
 }
 

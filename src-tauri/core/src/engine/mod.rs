@@ -11,7 +11,7 @@ mod refund;
 
 pub use pay::{PayRequest, QrRequest, ScanPayment};
 pub use qr_offer::{CnyEquivalent, QrOffer};
-pub use reconcile::{Change, ReconcileReport};
+pub use reconcile::{Change, ReconcileReport, Scope};
 pub use refund::RefundRequest;
 
 use crate::books::Books;
@@ -25,6 +25,34 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, Notify};
 
+/// What time it is for the engine's age checks, in Unix milliseconds: the
+/// system's, or (tests) one moved forward, so "three hours later" needs no
+/// three-hour sleep.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(crate::ledger_now_ms))
+    }
+
+    /// The system's clock, `ahead` later.
+    pub fn ahead(ahead: Duration) -> Clock {
+        let ms = i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX);
+        Clock(Arc::new(move || crate::ledger_now_ms().saturating_add(ms)))
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now_ms())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
     pub currency: Currency,
@@ -36,6 +64,7 @@ pub struct EngineSettings {
     /// Whose books this engine keeps; `Unrecorded` takes any shift (tests
     /// and benchmarks that build an engine by hand).
     pub books: Books,
+    pub clock: Clock,
 }
 
 impl EngineSettings {
@@ -46,6 +75,7 @@ impl EngineSettings {
             poll_interval: Duration::from_secs(3),
             qr_lifetime: Duration::from_secs(2 * 60 * 60),
             books: Books::Unrecorded,
+            clock: Clock::system(),
         }
     }
 }
@@ -161,6 +191,15 @@ impl Engine {
 
     pub fn settings(&self) -> &EngineSettings {
         &self.settings
+    }
+
+    /// Milliseconds since `since` (a ledger time), by the engine's clock.
+    pub(super) fn age_ms(&self, since: i64) -> i64 {
+        self.settings.clock.now_ms().saturating_sub(since)
+    }
+
+    pub(super) fn older_than(&self, since: i64, d: Duration) -> bool {
+        self.age_ms(since) > i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// Whether an order or shift in these books is this engine's to charge,

@@ -263,13 +263,11 @@ impl Engine {
                     }
                 }
             }
-            Err(e) if e.outcome_unknown() => {
-                self.ledger
-                    .record_charge_answer(order.id, &format!("unknown: {e}"))?;
-                self.unknown_outcome(order, &e.to_string(), Reason::of_charge_error(&e))
-                    .await
-            }
-            Err(e) => {
+            // Only a definite refusal settles it now; anything else is asked about.
+            Err(e)
+                if e.settles_a_charge_as_not_paid()
+                    || matches!(e, HipoPayError::Connect(_) | HipoPayError::Config(_)) =>
+            {
                 self.ledger
                     .record_charge_answer(order.id, &format!("refused: {e}"))?;
                 let failed = self.fail_order(
@@ -283,6 +281,12 @@ impl Engine {
                 } else {
                     Err(e.into())
                 }
+            }
+            Err(e) => {
+                self.ledger
+                    .record_charge_answer(order.id, &format!("unknown: {e}"))?;
+                self.unknown_outcome(order, &e.to_string(), Reason::of_charge_error(&e))
+                    .await
             }
         }
     }

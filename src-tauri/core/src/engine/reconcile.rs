@@ -2,7 +2,7 @@
 //! definite answer, and re-send PENDING refunds HipoPay never saw (same
 //! `outer_refund_no`, so it is the same refund).
 
-use super::apply::{older_than, IN_FLIGHT_GRACE};
+use super::apply::IN_FLIGHT_GRACE;
 use super::Engine;
 use crate::error::CashierError;
 use crate::hipopay::HipoPayError;
@@ -35,15 +35,29 @@ pub struct ReconcileReport {
     pub errors: Vec<String>,
 }
 
+/// Which unclear orders a reconcile pass asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Those due by their back-off (the app's pass every minute): an order
+    /// HipoPay keeps saying nothing definite about is asked less and less
+    /// often, up to once an hour.
+    Due,
+    /// All of them now (a person asked: `reconcile`, "Check again").
+    All,
+}
+
 impl Engine {
-    pub async fn reconcile(&self) -> Result<ReconcileReport, CashierError> {
+    pub async fn reconcile(&self, scope: Scope) -> Result<ReconcileReport, CashierError> {
         let mut report = ReconcileReport::default();
+        let now = self.settings.clock.now_ms();
         for listed in self.ledger.orders_needing_attention()? {
             // Another acquirer's order (demo seen from live, or the other way)
             // is never asked about here: that acquirer does not know it.
             if listed.status.is_final()
                 || !self.owns(&listed.books)
-                || young_and_unsent(listed.charge_sent_at, listed.created_at)
+                || (listed.charge_sent_at.is_none()
+                    && !self.older_than(listed.created_at, IN_FLIGHT_GRACE))
+                || (scope == Scope::Due && listed.next_check_at.is_some_and(|at| at > now))
             {
                 continue;
             }
@@ -56,6 +70,7 @@ impl Engine {
             if order.status.is_final() {
                 continue;
             }
+            let order = self.abandon_if_nobody_waits(order)?;
             report.checked_orders += 1;
             match self.check_order(&order).await {
                 Ok(after) if after.status != order.status => report.changes.push(Change {
@@ -68,6 +83,27 @@ impl Engine {
                 }),
                 Ok(_) => {}
                 Err(e) => report.errors.push(format!("order #{}: {e}", order.id)),
+            }
+        }
+        // Orders closed on HipoPay's "no such order", asked once more.
+        for listed in self.ledger.orders_to_recheck(now)? {
+            if !self.owns(&listed.books) {
+                continue;
+            }
+            let Some(_busy) = self.claim('o', listed.id) else {
+                continue;
+            };
+            match self.recheck_closed(&listed).await {
+                Ok(after) if after.status != listed.status => report.changes.push(Change {
+                    kind: "order".into(),
+                    id: listed.id,
+                    number: listed.merchant_order_no.clone(),
+                    from: listed.status.as_str().into(),
+                    to: after.status.as_str().into(),
+                    paid_after_abandon: after.needs_review,
+                }),
+                Ok(_) => {}
+                Err(e) => report.errors.push(format!("order #{}: {e}", listed.id)),
             }
         }
         for listed in self.ledger.pending_refunds()? {
@@ -107,8 +143,9 @@ impl Engine {
                 Err(HipoPayError::NotFound { .. }) => self.refund_not_found(&refund, &order).await,
                 Err(e) => Err(e.into()),
             };
-            if after.is_err() {
-                // No answer settled it: free it for the next pass.
+            if after.is_err() && self.ledger.refund(refund.id)?.sent_count == refund.sent_count {
+                // No answer settled it and nothing was sent: free it for the
+                // next pass. (After a send, its lease runs out on its own.)
                 self.ledger.release_refund_lease(refund.id)?;
             }
             match after {
@@ -153,9 +190,22 @@ impl Engine {
     }
 }
 
-/// Written a moment ago and not recorded as sent: possibly leaving right now.
-fn young_and_unsent(sent_at: Option<i64>, created_at: i64) -> bool {
-    sent_at.is_none() && !older_than(created_at, IN_FLIGHT_GRACE)
+impl Engine {
+    /// An unclear order nobody can still be waiting for at a counter (its
+    /// wait would have ended long ago: the process that took it stopped) is
+    /// marked abandoned, so that if it turns PAID later it is raised as paid
+    /// after we gave up: the cashier has probably charged the customer
+    /// another way meanwhile.
+    fn abandon_if_nobody_waits(&self, order: Order) -> Result<Order, CashierError> {
+        let longest_wait = match order.flow {
+            crate::ledger::PaymentFlow::Scan => order.wallet.counter_wait(),
+            crate::ledger::PaymentFlow::Qr => self.settings.qr_lifetime,
+        };
+        if order.abandoned || !self.older_than(order.created_at, longest_wait + IN_FLIGHT_GRACE) {
+            return Ok(order);
+        }
+        self.abandon(order.id)
+    }
 }
 
 impl Engine {
@@ -172,9 +222,17 @@ impl Engine {
         if refund.sent_count == 0 {
             return self.send_refund(refund).await;
         }
-        // An order from before books were recorded: which acquirer it went to
-        // is not known, so nothing is concluded from this one's "not found".
-        if !order.books.is_recorded() && self.settings.books.is_recorded() {
+        // A refund sent moments ago may not show yet in HipoPay's answers:
+        // nothing is concluded from them before the last send has had time
+        // to show (both signals below would have to be stale that long to
+        // cost money).
+        let last_sent = refund.sent_at.unwrap_or(refund.updated_at);
+        if !self.older_than(last_sent, crate::ledger::SETTLE_AFTER) {
+            return Ok(refund.clone());
+        }
+        // An order whose books do not name the acquirer and host asked:
+        // nothing is concluded from its refund's "not found".
+        if !order.books.names_its_acquirer() {
             return self.for_a_manager(refund);
         }
         let remote = self
@@ -182,6 +240,7 @@ impl Engine {
             .query_order(
                 order.wallet,
                 &order.merchant_order_no,
+                order.payment_no.as_deref(),
                 order.amount.currency,
             )
             .await?;

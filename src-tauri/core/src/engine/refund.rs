@@ -86,9 +86,14 @@ impl Engine {
     }
 
     /// Sends (or re-sends, with the same `outer_refund_no`) a PENDING refund.
+    /// Only a definite answer settles it: HipoPay's refund echoing our
+    /// number, or, on a first send, a refusal in HipoPay's own words. An
+    /// error on a re-send, or an answer lost, leaves it unclear, and its
+    /// lease runs out before anyone may send it again.
     pub(super) async fn send_refund(&self, refund: &Refund) -> Result<Refund, CashierError> {
         let order = self.ledger.order(refund.order_id)?;
         let payment_no = order.payment_no.clone().unwrap_or_default();
+        let first_send = refund.sent_count == 0;
         // The lease covers the request and, if its answer is unclear, the
         // follow-up query.
         self.ledger
@@ -104,9 +109,39 @@ impl Engine {
             )
             .await;
         crashpoint::hit(crashpoint::REFUND_ANSWERED);
+        let refused_for_certain = |e: &HipoPayError| {
+            first_send
+                && matches!(
+                    e,
+                    HipoPayError::BadRequest { .. }
+                        | HipoPayError::Forbidden { .. }
+                        | HipoPayError::NotFound { .. }
+                        | HipoPayError::Signature { .. }
+                        | HipoPayError::Clock { .. }
+                )
+                || e.is_decline()
+        };
         match answer {
             Ok(remote) => self.apply_refund(refund, &remote),
-            Err(e) if e.outcome_unknown() => {
+            Err(HipoPayError::Connect(e)) => {
+                // The request never left: nothing was refunded, and it may
+                // be sent again (same number) by the next reconcile.
+                self.save_refund(
+                    refund.id,
+                    RefundStatus::Pending,
+                    None,
+                    Some(&format!("not sent: could not connect to HipoPay: {e}")),
+                )
+            }
+            Err(e) if refused_for_certain(&e) => {
+                let failed =
+                    self.save_refund(refund.id, RefundStatus::Failed, None, Some(&e.to_string()))?;
+                match e {
+                    HipoPayError::Signature { .. } | HipoPayError::Clock { .. } => Err(e.into()),
+                    _ => Ok(failed),
+                }
+            }
+            Err(e) => {
                 // Maybe refunded, maybe not: ask by our refund number.
                 match self
                     .client
@@ -126,32 +161,31 @@ impl Engine {
                     ),
                 }
             }
-            Err(e) => {
-                let failed =
-                    self.save_refund(refund.id, RefundStatus::Failed, None, Some(&e.to_string()))?;
-                match e {
-                    HipoPayError::BadRequest { .. }
-                    | HipoPayError::NotFound { .. }
-                    | HipoPayError::Forbidden { .. }
-                    | HipoPayError::Wechat { .. } => Ok(failed),
-                    other => Err(other.into()),
-                }
-            }
         }
     }
 
+    /// Records what HipoPay said of a refund. SUCCESS is taken only with
+    /// our refund number echoed back: an answer that does not name it could
+    /// be about another refund of the same order.
     pub(super) fn apply_refund(
         &self,
         refund: &Refund,
         remote: &RemoteRefund,
     ) -> Result<Refund, CashierError> {
-        if let Some(outer) = &remote.outer_refund_no {
-            if outer != &refund.outer_refund_no {
+        match &remote.outer_refund_no {
+            Some(outer) if outer != &refund.outer_refund_no => {
                 return Err(HipoPayError::Malformed(format!(
                     "HipoPay answered about refund {outer}"
                 ))
                 .into());
             }
+            None if remote.status != RemoteRefundStatus::Processing => {
+                return Err(HipoPayError::Malformed(
+                    "HipoPay's refund answer does not name our refund number".into(),
+                )
+                .into());
+            }
+            _ => {}
         }
         if remote
             .amount_minor

@@ -182,20 +182,25 @@ impl HipoPayClient {
         decode::qr_answer(&body, payload_key, req.amount.currency)
     }
 
-    /// Looks an order up by the merchant order number we sent.
+    /// Looks an order up by the merchant order number we sent, and by
+    /// HipoPay's own number when we have it (the document's WeChat query
+    /// marks `order_no` required; either names the order).
     pub async fn query_order(
         &self,
         wallet: Wallet,
         merchant_order_no: &str,
+        payment_no: Option<&str>,
         currency: Currency,
     ) -> Result<RemoteOrder, HipoPayError> {
-        let (path, key) = match wallet {
-            Wallet::Wechat => ("/order", "agent_order_id"),
-            Wallet::Alipay => ("/alipay/order", "out_order_no"),
+        let (path, ours, theirs) = match wallet {
+            Wallet::Wechat => ("/order", "agent_order_id", "order_no"),
+            Wallet::Alipay => ("/alipay/order", "out_order_no", "payment_no"),
         };
-        let body = self
-            .call(Method::Get, path, &[(key, merchant_order_no.to_string())])
-            .await?;
+        let mut params = vec![(ours, merchant_order_no.to_string())];
+        if let Some(no) = payment_no.filter(|n| !n.trim().is_empty()) {
+            params.push((theirs, no.to_string()));
+        }
+        let body = self.call(Method::Get, path, &params).await?;
         decode::order_answer(&body, currency)
     }
 

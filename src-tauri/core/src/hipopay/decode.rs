@@ -150,12 +150,15 @@ pub(crate) fn interpret(status: u16, body: &str) -> Result<Value, HipoPayError> 
             Some((short(&code), short(&text)))
         });
     let message = short(message);
+    // A refusal is HipoPay's only in HipoPay's own envelope: a 404 page from
+    // a proxy or a load balancer does not say that HipoPay lacks the order.
+    let hipopay_said_so = meta.is_some();
     Err(match effective {
-        400 => HipoPayError::BadRequest { message },
-        401 => HipoPayError::Signature { message },
-        411 => HipoPayError::Clock { message },
-        403 => HipoPayError::Forbidden { message },
-        404 => HipoPayError::NotFound { message },
+        400 if hipopay_said_so => HipoPayError::BadRequest { message },
+        401 if hipopay_said_so => HipoPayError::Signature { message },
+        411 if hipopay_said_so => HipoPayError::Clock { message },
+        403 if hipopay_said_so => HipoPayError::Forbidden { message },
+        404 if hipopay_said_so => HipoPayError::NotFound { message },
         555 => match wechat {
             Some((wx_code, wx_message)) => HipoPayError::Wechat {
                 wx_code,
@@ -502,8 +505,36 @@ mod tests {
     #[test]
     fn statuses_become_typed_errors() {
         let err = |s, b: &str| interpret(s, b).unwrap_err();
-        assert!(matches!(err(401, "{}"), HipoPayError::Signature { .. }));
-        assert!(matches!(err(411, ""), HipoPayError::Clock { .. }));
+        let envelope = |code: u16| {
+            format!(r#"{{"meta":{{"status_code":{code},"message":"m","success":false}}}}"#)
+        };
+        assert!(matches!(
+            err(401, &envelope(401)),
+            HipoPayError::Signature { .. }
+        ));
+        assert!(matches!(
+            err(411, &envelope(411)),
+            HipoPayError::Clock { .. }
+        ));
+        assert!(matches!(
+            err(404, &envelope(404)),
+            HipoPayError::NotFound { .. }
+        ));
+        // Not HipoPay's words: a proxy's page says nothing about the order.
+        for (status, body) in [
+            (404, "<html>Not Found</html>"),
+            (404, ""),
+            (401, "{}"),
+            (400, "Bad Request"),
+        ] {
+            let e = err(status, body);
+            assert!(
+                matches!(e, HipoPayError::UnexpectedStatus { .. }) && e.outcome_unknown(),
+                "{status} {body:?}: {e:?}"
+            );
+        }
+        // A redirect is an answer too, and an unclear one.
+        assert!(err(302, "").outcome_unknown());
         assert!(matches!(
             err(503, "<html>down</html>"),
             HipoPayError::Server { status: 503, .. }

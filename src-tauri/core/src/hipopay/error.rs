@@ -35,8 +35,36 @@ pub enum HipoPayError {
     Config(String),
 }
 
-/// WeChat codes that mean "still in progress or not known", not "declined".
-const WECHAT_UNKNOWN_CODES: &[&str] = &["USERPAYING", "SYSTEMERROR", "BANKERROR", "ORDERPAID"];
+/// WeChat's codes for a payment that did not and will not happen (its
+/// micropay error table): the customer's balance, the payment code, the
+/// account, a closed order, or a request WeChat refused outright. Any other
+/// code (SYSTEMERROR, BANKERROR, USERPAYING, ORDERPAID, and any code this
+/// list does not know) says nothing definite: the order is asked about,
+/// never failed on it.
+const WECHAT_DECLINES: &[&str] = &[
+    "NOTENOUGH",
+    "NOTSUPORTCARD",
+    "AUTHCODEEXPIRE",
+    "AUTH_CODE_ERROR",
+    "AUTH_CODE_INVALID",
+    "BUYER_MISMATCH",
+    "PAYER_ACCOUNT_ABNORMAL",
+    "ORDERCLOSED",
+    "ORDERREVERSED",
+    "NOAUTH",
+    "PARAM_ERROR",
+    "INVALID_REQUEST",
+    "LACK_PARAMS",
+    "OUT_TRADE_NO_USED",
+    "SIGNERROR",
+    "XML_FORMAT_ERROR",
+    "REQUIRE_POST_METHOD",
+    "POST_DATA_EMPTY",
+    "NOT_UTF8",
+    "APPID_NOT_EXIST",
+    "MCHID_NOT_EXIST",
+    "APPID_MCHID_NOT_MATCH",
+];
 
 impl HipoPayError {
     /// True when the request may have been acted on and its result is unknown:
@@ -48,16 +76,29 @@ impl HipoPayError {
             | HipoPayError::Timeout
             | HipoPayError::Interrupted(_)
             | HipoPayError::Malformed(_) => true,
-            HipoPayError::Wechat { wx_code, .. } => {
-                WECHAT_UNKNOWN_CODES.contains(&wx_code.as_str())
-            }
+            HipoPayError::Wechat { .. } => !self.is_decline(),
             _ => false,
         }
     }
 
-    /// A definite refusal by the wallet, to be shown as "declined".
+    /// A definite refusal by the wallet, to be shown as "declined": one of
+    /// WeChat's documented decline codes.
     pub fn is_decline(&self) -> bool {
-        matches!(self, HipoPayError::Wechat { .. }) && !self.outcome_unknown()
+        matches!(self, HipoPayError::Wechat { wx_code, .. } if WECHAT_DECLINES.contains(&wx_code.as_str()))
+    }
+
+    /// After a charge was sent, whether this error settles it as not paid:
+    /// a wallet's documented decline, or HipoPay refusing to authenticate
+    /// the request (401 signature, 411 clock: refused before anything is
+    /// done with it, so nothing was charged; assumed, as the document says
+    /// no more). Every other error, 400, 403 and 404 included, leaves the
+    /// charge unclear: it is asked about, never failed on a guess.
+    pub fn settles_a_charge_as_not_paid(&self) -> bool {
+        self.is_decline()
+            || matches!(
+                self,
+                HipoPayError::Signature { .. } | HipoPayError::Clock { .. }
+            )
     }
 
     /// What kind of trouble, so screens can tell faults apart.

@@ -128,8 +128,10 @@ impl RemoteRefund {
             .to_ascii_uppercase()
             .as_str()
         {
-            "SUCCESS" | "SUCCEEDED" | "FULL" | "PART" => RemoteRefundStatus::Success,
+            "SUCCESS" | "SUCCEEDED" => RemoteRefundStatus::Success,
             "FAIL" | "FAILED" | "CLOSED" | "REFUNDCLOSE" => RemoteRefundStatus::Fail,
+            // PART and FULL say how much of the *order* is refunded, not
+            // which refund went through: no answer about this one.
             // WeChat's CHANGE: the money left the merchant but did not reach
             // the customer. Not a failure to forget: it stays unclear, in
             // Needs attention, until HipoPay says how it ended.
@@ -212,6 +214,8 @@ mod tests {
                 .status
         };
         assert_eq!(status("CHANGE"), RemoteRefundStatus::Processing);
+        assert_eq!(status("PART"), RemoteRefundStatus::Processing);
+        assert_eq!(status("FULL"), RemoteRefundStatus::Processing);
         assert_eq!(status("REFUNDCLOSE"), RemoteRefundStatus::Fail);
         assert_eq!(status("closed"), RemoteRefundStatus::Fail);
     }

@@ -44,15 +44,35 @@ pub enum KeyError {
     NotAPublicKey { path: String },
     #[error("the key in {path} is {bits} bits; HipoPay needs at least 1024")]
     TooSmall { path: String, bits: usize },
+    #[error(
+        "the key in {path} is {bits} bits; Cashier signs with keys of at most {MAX_KEY_BITS} bits"
+    )]
+    TooLarge { path: String, bits: usize },
+    #[error("the key in {path} is an RSA private key whose numbers do not fit together ({reason}): it is damaged; export it again")]
+    Inconsistent { path: String, reason: String },
 }
 
+/// The largest key signed with (a signature with a larger one takes long
+/// enough to matter at the counter, and no acquirer asks for one).
+const MAX_KEY_BITS: usize = 8192;
+
 /// The merchant's signing key. Its Debug output never shows key material.
-/// Keys are parsed (PKCS#1 or PKCS#8) with `rsa`; signing uses `ring`,
-/// whose PKCS#1 v1.5 signatures are byte-identical and twice as fast.
+/// Keys are parsed (PKCS#1 or PKCS#8) with `rsa`. Signing uses `ring`,
+/// whose PKCS#1 v1.5 signatures are byte-identical and twice as fast, when
+/// it takes the key; it does not take every valid key (its primes must be
+/// the same length, and a key made with HipoPay's own tooling, the Python
+/// `rsa` package, often has unequal ones), and those are signed with `rsa`.
 #[derive(Clone)]
 pub struct Signer {
-    key: std::sync::Arc<ring::rsa::KeyPair>,
+    key: std::sync::Arc<SigningKey>,
     public: RsaPublicKey,
+}
+
+enum SigningKey {
+    /// The fast path.
+    Ring(ring::rsa::KeyPair),
+    /// Any other valid RSA key.
+    Rsa(rsa::pkcs1v15::SigningKey<Sha256>),
 }
 
 impl fmt::Debug for Signer {
@@ -63,17 +83,33 @@ impl fmt::Debug for Signer {
 
 impl Signer {
     pub fn new(key: RsaPrivateKey) -> Result<Self, KeyError> {
+        Self::checked(key, "the key")
+    }
+
+    /// A key whose numbers fit together, on the fastest path that takes it.
+    fn checked(key: RsaPrivateKey, shown_as: &str) -> Result<Self, KeyError> {
+        key.validate().map_err(|e| KeyError::Inconsistent {
+            path: shown_as.to_string(),
+            reason: crate::text::one_line(&e.to_string(), 80),
+        })?;
         let public = key.to_public_key();
-        let unusable = || KeyError::NotAPrivateKey {
-            path: "the key".into(),
-            hint: String::new(),
+        let fast = key
+            .to_pkcs8_der()
+            .ok()
+            .and_then(|der| ring::rsa::KeyPair::from_pkcs8(der.as_bytes()).ok());
+        let key = match fast {
+            Some(pair) => SigningKey::Ring(pair),
+            None => SigningKey::Rsa(rsa::pkcs1v15::SigningKey::<Sha256>::new(key)),
         };
-        let der = key.to_pkcs8_der().map_err(|_| unusable())?;
-        let pair = ring::rsa::KeyPair::from_pkcs8(der.as_bytes()).map_err(|_| unusable())?;
         Ok(Signer {
-            key: std::sync::Arc::new(pair),
+            key: std::sync::Arc::new(key),
             public,
         })
+    }
+
+    /// Whether signing takes ring's fast path (for benchmarks and tests).
+    pub fn is_fast_path(&self) -> bool {
+        matches!(*self.key, SigningKey::Ring(_))
     }
 
     /// Reads a PKCS#1 or PKCS#8 PEM private key. Errors name the file, never its content.
@@ -97,28 +133,43 @@ impl Signer {
                 bits,
             });
         }
-        Signer::new(key).map_err(|_| KeyError::NotAPrivateKey {
-            path: shown_as.to_string(),
-            hint: String::new(),
-        })
+        if bits > MAX_KEY_BITS {
+            return Err(KeyError::TooLarge {
+                path: shown_as.to_string(),
+                bits,
+            });
+        }
+        Self::checked(key, shown_as)
     }
 
     pub fn public_key(&self) -> &RsaPublicKey {
         &self.public
     }
 
-    /// RSA PKCS#1 v1.5 over SHA-256, base64: deterministic for a given input.
+    /// RSA PKCS#1 v1.5 over SHA-256, base64: deterministic for a given input,
+    /// and the same bytes on either path.
     pub fn sign(&self, message: &str) -> String {
-        let mut signature = vec![0u8; self.key.public().modulus_len()];
-        // Only fails for a buffer of the wrong size, which the line above rules out.
-        let signed = self.key.sign(
-            &ring::signature::RSA_PKCS1_SHA256,
-            &ring::rand::SystemRandom::new(),
-            message.as_bytes(),
-            &mut signature,
-        );
-        debug_assert!(signed.is_ok());
-        BASE64.encode(signature)
+        match &*self.key {
+            SigningKey::Ring(pair) => {
+                let mut signature = vec![0u8; pair.public().modulus_len()];
+                // Only fails for a buffer of the wrong size, which the line above rules out.
+                let signed = pair.sign(
+                    &ring::signature::RSA_PKCS1_SHA256,
+                    &ring::rand::SystemRandom::new(),
+                    message.as_bytes(),
+                    &mut signature,
+                );
+                debug_assert!(signed.is_ok());
+                BASE64.encode(signature)
+            }
+            SigningKey::Rsa(key) => {
+                // Blinded (the random number hides the key's timing); the
+                // signature is the same bytes with or without it.
+                use rsa::signature::{RandomizedSigner as _, SignatureEncoding};
+                let signature = key.sign_with_rng(&mut rand::thread_rng(), message.as_bytes());
+                BASE64.encode(signature.to_bytes())
+            }
+        }
     }
 
     pub fn sign_params(&self, params: &[(&str, &str)], timestamp: &str) -> String {

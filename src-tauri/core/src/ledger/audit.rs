@@ -28,3 +28,25 @@ pub(crate) fn entries(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+impl super::Ledger {
+    /// Settings were changed (each change "name: old -> new"), approved by
+    /// `by` when a manager's PIN was needed.
+    pub fn record_settings_change(
+        &self,
+        by: Option<i64>,
+        changes: &[String],
+    ) -> Result<(), LedgerError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        append(
+            &self.conn(),
+            by,
+            "settings_changed",
+            Some("settings"),
+            None,
+            &changes.join("; "),
+        )
+    }
+}

@@ -12,10 +12,10 @@ mod shifts;
 mod staff;
 
 pub use orders::{NewOrder, Order, OrderFilter, OrderStatus, OrderUpdate, PaymentFlow};
-pub use refunds::{NewRefund, Refund, RefundStatus};
+pub use refunds::{NewRefund, Refund, RefundStatus, SETTLE_AFTER};
 pub use report::{CurrencyTotals, ShiftReport, WalletTotals};
 pub use shifts::Shift;
-pub use staff::{Role, Staff};
+pub use staff::{check_pin_format, PinLock, PinProof, PinSubject, Role, Staff};
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -49,6 +49,10 @@ pub enum LedgerError {
     NotFound(String),
     #[error("wrong PIN")]
     WrongPin,
+    #[error("{what} are locked after five wrong PINs in a row, until {until} or until a manager lifts the lock (staff unlock)")]
+    Locked { what: String, until: String },
+    #[error("too many wrong PINs: wait {wait_secs} s before the next try")]
+    TooSoon { wait_secs: i64 },
 }
 
 pub struct Ledger {
@@ -80,6 +84,24 @@ impl Ledger {
             None => ".".to_string(),
         };
         let fail = |e: LedgerError| classify(e, &shown, &folder);
+        // A new ledger is its owner's alone; SQLite gives its WAL and SHM
+        // files the same permissions.
+        if !path.exists() {
+            match crate::fsutil::create_private(path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(classify(
+                        LedgerError::Open {
+                            path: shown.clone(),
+                            reason: e.to_string(),
+                        },
+                        &shown,
+                        &folder,
+                    ))
+                }
+            }
+        }
         check_header(path).map_err(|reason| LedgerError::Damaged {
             path: shown.clone(),
             reason,
@@ -359,6 +381,25 @@ mod tests {
             matches!(Ledger::open(&path), Err(LedgerError::Damaged { .. })),
             "the damaged index went unnoticed"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_ledger_and_its_wal_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let ledger = Ledger::open(&path).unwrap();
+        ledger
+            .add_staff("Mei", Role::Manager, "987654", None)
+            .unwrap();
+        for file in ["ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{file}: {mode:o}");
+        }
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub struct Order {
     pub charge_sent_at: Option<i64>,
     /// Whose books: its shift's.
     pub books: Books,
+    /// Checks in a row that left it unclear, and when the next is due.
+    pub checks: u32,
+    pub next_check_at: Option<i64>,
+    /// Closed on HipoPay's "no such order": when it is asked about once more.
+    pub recheck_at: Option<i64>,
 }
 
 impl Order {
@@ -282,6 +287,9 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         updated_at: r.get("updated_at")?,
         charge_sent_at: r.get("charge_sent_at")?,
         books: r.get("books")?,
+        checks: r.get("checks")?,
+        next_check_at: r.get("next_check_at")?,
+        recheck_at: r.get("recheck_at")?,
     })
 }
 
@@ -354,6 +362,22 @@ impl Ledger {
     pub fn record_charge_sent(&self, order_id: i64) -> Result<(), LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Settled meanwhile by another process (reconcile closed it as never
+        // sent while this one was paused): it must not be charged now.
+        let status: Option<String> = tx
+            .query_row("SELECT status FROM orders WHERE id = ?1", [order_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match status.as_deref() {
+            Some("PENDING") => {}
+            Some(other) => {
+                return Err(LedgerError::Rule(format!(
+                    "order #{order_id} is already {other}; its charge is not sent"
+                )))
+            }
+            None => return Err(LedgerError::NotFound(format!("order #{order_id}"))),
+        }
         let exists: bool = tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM payment_attempts WHERE order_id = ?1)",
             [order_id],
@@ -392,8 +416,17 @@ impl Ledger {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let before = load(&tx, id)?;
+        // We closed it on HipoPay's own "no such order", and now HipoPay says
+        // PAID: HipoPay decides. The order is PAID, raised for a manager
+        // (the customer has probably paid another way meanwhile).
+        let paid_after_we_closed_it = before.status == OrderStatus::Failed
+            && matches!(
+                before.reason,
+                Some(Reason::NeverReceived | Reason::QrMissing)
+            )
+            && update.status == Some(OrderStatus::Paid);
         let new_status = match update.status {
-            Some(s) if !before.status.is_final() => s,
+            Some(s) if !before.status.is_final() || paid_after_we_closed_it => s,
             _ => before.status,
         };
         let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
@@ -411,7 +444,9 @@ impl Ledger {
             _ if before.status.is_final() => before.reason,
             _ => update.reason.or(before.reason),
         };
+        let paid_after_we_closed_it = paid_after_we_closed_it && new_status == OrderStatus::Paid;
         let needs_review = before.needs_review
+            || paid_after_we_closed_it
             || (before.abandoned
                 && new_status == OrderStatus::Paid
                 && before.status != OrderStatus::Paid);
@@ -428,7 +463,16 @@ impl Ledger {
                         error = ?5, needs_review = ?6, updated_at = ?7, reason = ?8 WHERE id = ?9",
                 params![new_status.as_str(), payment_no, qr_payload, exchange_rate, error, needs_review as i64, now_ms(), reason.map(Reason::code), id],
             )?;
-            if new_status != before.status {
+            if paid_after_we_closed_it {
+                audit::append(
+                    &tx,
+                    None,
+                    "order_paid_after_closed",
+                    Some("order"),
+                    Some(id),
+                    &format!("{} -> PAID ({why})", before.status.as_str()),
+                )?;
+            } else if new_status != before.status {
                 audit::append(
                     &tx,
                     None,
@@ -481,6 +525,55 @@ impl Ledger {
         let order = load(&tx, id)?;
         tx.commit()?;
         Ok(order)
+    }
+
+    /// A check left the order unclear: the next one is due after `backoff`.
+    pub fn note_unclear_check(
+        &self,
+        id: i64,
+        now_ms: i64,
+        backoff: std::time::Duration,
+    ) -> Result<(), LedgerError> {
+        let wait = i64::try_from(backoff.as_millis()).unwrap_or(i64::MAX);
+        self.conn().execute(
+            "UPDATE orders SET checks = checks + 1, next_check_at = ?1 WHERE id = ?2 AND status = 'PENDING'",
+            params![now_ms.saturating_add(wait), id],
+        )?;
+        Ok(())
+    }
+
+    /// An order closed on HipoPay's "no such order" is asked about once
+    /// more, `after` from now.
+    pub fn schedule_recheck(
+        &self,
+        id: i64,
+        now_ms: i64,
+        after: std::time::Duration,
+    ) -> Result<(), LedgerError> {
+        let wait = i64::try_from(after.as_millis()).unwrap_or(i64::MAX);
+        self.conn().execute(
+            "UPDATE orders SET recheck_at = ?1 WHERE id = ?2",
+            params![now_ms.saturating_add(wait), id],
+        )?;
+        Ok(())
+    }
+
+    pub fn recheck_done(&self, id: i64) -> Result<(), LedgerError> {
+        self.conn()
+            .execute("UPDATE orders SET recheck_at = NULL WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Closed orders whose second look is due.
+    pub fn orders_to_recheck(&self, now_ms: i64) -> Result<Vec<Order>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT_ORDER} WHERE o.recheck_at IS NOT NULL AND o.recheck_at <= ?1 ORDER BY o.id"
+        ))?;
+        let rows = stmt
+            .query_map([now_ms], order_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     pub fn order(&self, id: i64) -> Result<Order, LedgerError> {

@@ -129,8 +129,11 @@ impl JsonSchema for Refund {
 /// The shortest lease on a refund being sent (ms).
 const SEND_LEASE_MS: i64 = 30_000;
 
-/// A manager settles a refund only this long after its last send (ms).
+/// A manager settles a refund only this long after its last send (ms), and
+/// reconciliation concludes nothing about a lost refund before then.
 pub const SETTLE_AFTER_MS: i64 = 5 * 60_000;
+pub const SETTLE_AFTER: std::time::Duration =
+    std::time::Duration::from_millis(SETTLE_AFTER_MS as u64);
 
 pub(crate) const SELECT_REFUND: &str =
     "SELECT r.*, o.currency, o.merchant_order_no, st.name AS approved_by_name
@@ -384,9 +387,13 @@ impl Ledger {
             RefundStatus::Success => None,
             _ => error.map(str::to_string).or(before.error.clone()),
         };
-        // An answer (or a decision) ends the send: the lease goes.
+        // A definite answer (or a decision) ends the send: the lease goes. An
+        // unclear one keeps it until it runs out: the first send may still
+        // land, and nobody sends it again meanwhile.
         tx.execute(
-            "UPDATE refunds SET status = ?1, refund_no = ?2, error = ?3, updated_at = ?4, in_flight_until = NULL WHERE id = ?5",
+            "UPDATE refunds SET status = ?1, refund_no = ?2, error = ?3, updated_at = ?4,
+                    in_flight_until = CASE WHEN ?1 = 'PENDING' THEN in_flight_until END
+             WHERE id = ?5",
             params![status.as_str(), refund_no, error, now_ms(), id],
         )?;
         if status != before.status {
@@ -428,5 +435,76 @@ impl Ledger {
             .query_map([], refund_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::ledger::{NewOrder, OrderStatus, OrderUpdate, PaymentFlow, Role};
+    use crate::wallet::Wallet;
+
+    /// A PAID order of 40.00 and a refund of 10.00 of it, sent once with no
+    /// answer, which reconciling handed to a manager.
+    fn refund_for_a_manager(l: &Ledger) -> (Refund, i64) {
+        let boss = l.add_staff("Mei", Role::Manager, "987654", None).unwrap();
+        let shift = l.open_shift(boss.id).unwrap();
+        let order = l
+            .insert_order(&NewOrder {
+                merchant_order_no: "CS1".into(),
+                shift_id: shift.id,
+                staff_id: boss.id,
+                wallet: Wallet::Wechat,
+                flow: PaymentFlow::Scan,
+                amount: Money::new(4000, Currency::HKD),
+                subject: "test".into(),
+                code_hash: None,
+                code_masked: None,
+            })
+            .unwrap();
+        let paid = OrderUpdate {
+            status: Some(OrderStatus::Paid),
+            ..OrderUpdate::default()
+        };
+        l.update_order(order.id, &paid, "paid").unwrap();
+        let refund = l
+            .insert_refund(&NewRefund {
+                order_id: order.id,
+                shift_id: shift.id,
+                outer_refund_no: "CR1",
+                amount_minor: Some(1000),
+                reason: "test",
+                approved_by: boss.id,
+            })
+            .unwrap();
+        l.record_refund_sent(refund.id, 0).unwrap();
+        let refund = l.mark_refund_for_manager(refund.id, "why").unwrap();
+        (refund, boss.id)
+    }
+
+    /// However it came to a manager, a refund sent minutes ago is not
+    /// settled by hand: its late answer could still land, and a refund
+    /// marked FAILED that then lands frees money to refund twice.
+    #[test]
+    fn a_manager_settles_a_refund_only_once_a_late_answer_could_not_land() {
+        let l = Ledger::open_in_memory().unwrap();
+        let (refund, boss) = refund_for_a_manager(&l);
+        let early = l
+            .settle_refund(refund.id, RefundStatus::Failed, boss, "not there")
+            .unwrap_err();
+        assert!(early.to_string().contains("could still land"), "{early}");
+        assert_eq!(l.refund(refund.id).unwrap().status, RefundStatus::Pending);
+
+        l.conn()
+            .execute(
+                "UPDATE refunds SET sent_at = sent_at - ?1",
+                [SETTLE_AFTER_MS + 1],
+            )
+            .unwrap();
+        let settled = l
+            .settle_refund(refund.id, RefundStatus::Failed, boss, "not there")
+            .unwrap();
+        assert_eq!(settled.status, RefundStatus::Failed);
     }
 }

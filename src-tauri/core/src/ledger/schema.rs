@@ -122,8 +122,36 @@ const V4: &str = r#"
 ALTER TABLE orders ADD COLUMN reason TEXT;
 "#;
 
+/// Unclear orders are asked about less and less often (back-off), and an
+/// order closed on HipoPay's "no such order" is asked about once more.
+const V5: &str = r#"
+ALTER TABLE orders ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN next_check_at INTEGER;
+ALTER TABLE orders ADD COLUMN recheck_at INTEGER;
+CREATE INDEX orders_recheck ON orders (recheck_at) WHERE recheck_at IS NOT NULL;
+"#;
+
+/// Wrong PINs in a row per check (one person's login, or manager approvals
+/// on this till), and the lock five of them put on it.
+const V6: &str = r#"
+CREATE TABLE pin_failures (
+    -- 'staff:<id>' or 'approvals'
+    subject         TEXT PRIMARY KEY,
+    failures        INTEGER NOT NULL,
+    last_failed_at  INTEGER,
+    locked_until    INTEGER
+);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 #[cfg(test)]

@@ -106,17 +106,6 @@ impl Ledger {
             .ok_or_else(|| LedgerError::NotFound("any shift".into()))
     }
 
-    /// Closes the open shift with its own cashier's PIN or any manager's.
-    pub fn close_shift_with_pin(&self, pin: &str) -> Result<Shift, LedgerError> {
-        let open = self.require_open_shift()?;
-        let closer = match self.verify_staff_pin(&open.staff_name, pin) {
-            Ok(staff) => staff,
-            Err(LedgerError::WrongPin) => self.verify_manager_pin(pin, "close shift")?,
-            Err(e) => return Err(e),
-        };
-        self.close_shift(closer.id)
-    }
-
     pub fn close_shift(&self, closed_by: i64) -> Result<Shift, LedgerError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -5,7 +5,9 @@ restored here so the routine means what it meant: `quote` comes from
 urllib.parse, and Python 3.7+ leaves `~` unquoted where Python 2 quoted it.
 
 Reads JSON {"key": PEM, "timestamp": "...", "vectors": [{name: value, ...}, ...]}
-on stdin; prints JSON [{"string": ..., "signature": ...}, ...].
+on stdin, or {"generate": BITS, ...} to sign with a key made the way the
+document's users make theirs (`rsa.newkeys(BITS)`, saved with `save_pkcs1()`);
+prints JSON {"key": PEM, "signed": [{"string": ..., "signature": ...}, ...]}.
 """
 import base64
 import json
@@ -38,11 +40,16 @@ def data_sign(data, timestamp, private_key):
 
 def main():
     job = json.load(sys.stdin)
-    out = []
+    if "generate" in job:
+        _, private = rsa.newkeys(int(job["generate"]))
+        key = private.save_pkcs1().decode("ascii")
+    else:
+        key = job["key"]
+    signed = []
     for vector in job["vectors"]:
-        string, signature = data_sign(vector, job["timestamp"], job["key"].encode("ascii"))
-        out.append({"string": string, "signature": signature})
-    json.dump(out, sys.stdout)
+        string, signature = data_sign(vector, job["timestamp"], key.encode("ascii"))
+        signed.append({"string": string, "signature": signature})
+    json.dump({"key": key, "signed": signed}, sys.stdout)
 
 
 if __name__ == "__main__":
