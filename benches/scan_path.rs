@@ -162,6 +162,7 @@ fn ledger_rows(table: &mut Table, signer: &Signer, timestamp: &str) {
         let order = ledger
             .insert_order(&NewOrder {
                 merchant_order_no: order_no.to_string(),
+                counter: "C1".into(),
                 shift_id: shift.id,
                 staff_id: manager.id,
                 wallet,
@@ -272,6 +273,7 @@ fn sandbox_round_trip(table: &mut Table, signer: &Signer) {
             amount: Money::new(1250, Currency::HKD),
             subject: "奶茶 x2 & cake".into(),
             ip: "192.168.1.20".into(),
+            device_info: "C1".into(),
         };
         rt.block_on(client.scan_pay(Wallet::Wechat, &req, &code))
             .unwrap()

@@ -177,6 +177,7 @@ async fn a_json_404_closes_only_an_order_hipopay_never_acknowledged_past_the_lim
             .ledger
             .insert_order(&NewOrder {
                 merchant_order_no: "CS-ACK".into(),
+                counter: "C1".into(),
                 shift_id: acknowledged.shift_id,
                 staff_id: acknowledged.staff_id,
                 wallet: Wallet::Wechat,
@@ -424,6 +425,7 @@ async fn an_order_left_pending_by_a_crash_is_flagged_when_it_turns_paid() {
         .ledger
         .insert_order(&NewOrder {
             merchant_order_no: "CS-CRASHED-1".into(),
+            counter: "C1".into(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
             wallet: Wallet::Wechat,
@@ -448,6 +450,7 @@ async fn an_order_left_pending_by_a_crash_is_flagged_when_it_turns_paid() {
                 amount: order.amount,
                 subject: "x".into(),
                 ip: "127.0.0.1".into(),
+                device_info: "C1".into(),
             },
             "134567890123456103",
         )
@@ -475,6 +478,7 @@ async fn a_charge_is_never_sent_for_an_order_settled_meanwhile() {
         .ledger
         .insert_order(&NewOrder {
             merchant_order_no: "CS-PAUSED-1".into(),
+            counter: "C1".into(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
             wallet: Wallet::Wechat,

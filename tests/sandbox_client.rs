@@ -21,6 +21,7 @@ fn charge(no: &str, minor: i64) -> ChargeRequest {
         amount: Money::new(minor, Currency::HKD),
         subject: "奶茶 & cake 100%".into(),
         ip: "127.0.0.1".into(),
+        device_info: "C1".into(),
     }
 }
 

@@ -289,3 +289,54 @@ async fn an_order_that_cannot_be_checked_now_is_shown_as_not_known_yet() {
     assert_eq!(s(&r.json(), "status"), "PENDING");
     assert!(s(&r.json(), "check_error").contains("503"), "{}", r.stdout);
 }
+
+/// A counter's name starts our order numbers and reaches HipoPay as WeChat's
+/// `device_info`, so HipoPay's own records say which till took a payment;
+/// QR orders carry it too.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_payment_names_the_counter_that_took_it() {
+    let c = Counter::start().await;
+    let text = std::fs::read_to_string(&c.config).unwrap();
+    std::fs::write(
+        &c.config,
+        text.replace("[terminal]\n", "[terminal]\ncounter = \"C7\"\n"),
+    )
+    .unwrap();
+    c.open_shift().await;
+    let wx = c.pay("12.50", WECHAT_OK, &[]).await.json();
+    assert_eq!(s(&wx, "counter"), "C7");
+    assert!(s(&wx, "merchant_order_no").starts_with("C7-"), "{wx}");
+    let qr = c
+        .cli(
+            &["qr", "--wallet", "wechat", "--amount", "3.00", "--json"],
+            &[],
+        )
+        .await
+        .json();
+    assert_eq!(s(&qr, "counter"), "C7");
+    let ali = c.pay("8.00", ALIPAY_OK, &[]).await.json();
+    assert!(s(&ali, "merchant_order_no").starts_with("C7-"), "{ali}");
+    let at_hipopay = |no: String| {
+        c.sim
+            .orders()
+            .into_iter()
+            .find(|o| o.merchant_order_no == no)
+            .unwrap()
+    };
+    assert_eq!(at_hipopay(s(&wx, "merchant_order_no")).device_info, "C7");
+    assert_eq!(at_hipopay(s(&qr, "merchant_order_no")).device_info, "C7");
+    // Alipay's calls have no such field; the order number still says it.
+    assert_eq!(at_hipopay(s(&ali, "merchant_order_no")).device_info, "");
+
+    // A name that cannot start an order number is refused before anything.
+    let text = std::fs::read_to_string(&c.config).unwrap();
+    std::fs::write(&c.config, text.replace("\"C7\"", "\"till 7\"")).unwrap();
+    let r = c.pay("1.00", "134567890123456999", &[]).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("counter") && r.stderr.contains("letters or digits"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(c.sim.orders().len(), 3, "nothing was sent");
+}

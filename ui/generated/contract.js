@@ -43,7 +43,7 @@
 /**
  * The order as the CLI and UI see it: money as decimal strings, never floats.
  */
-/** @typedef {{ abandoned: boolean, amount: string, code: string|null, created_at: string, currency: Currency, error: string|null, exchange_rate: string|null, flow: PaymentFlow, id: number, merchant_order_no: string, mode: Mode|null, needs_review: boolean, payment_no: string|null, qr_payload: string|null, reason: Reason|null, refundable: string, refunded: string, shift_id: number, status: OrderStatus, subject: string, updated_at: string, wallet: Wallet }} Order */
+/** @typedef {{ abandoned: boolean, amount: string, code: string|null, counter: string|null, created_at: string, currency: Currency, error: string|null, exchange_rate: string|null, flow: PaymentFlow, id: number, merchant_order_no: string, mode: Mode|null, needs_review: boolean, payment_no: string|null, qr_payload: string|null, reason: Reason|null, refundable: string, refunded: string, shift_id: number, status: OrderStatus, subject: string, updated_at: string, wallet: Wallet }} Order */
 /** @typedef {{ order_id: number }} OrderArgs */
 /** @typedef {{ order: Order, refunds: Array<Refund> }} OrderDetail */
 /** @typedef {"PENDING"|"PAID"|"FAILED"|"EXPIRED"} OrderStatus */

@@ -187,6 +187,7 @@ export default {
   'orders.noRefunds': 'No refunds.',
   'orders.flow': 'Type',
   'orders.time': 'Time',
+  'orders.counter': 'Counter',
   'orders.number': 'Order number',
   'orders.paymentNo': 'HipoPay number',
   'orders.code': 'Payment code',

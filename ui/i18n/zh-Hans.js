@@ -187,6 +187,7 @@ export default {
   'orders.noRefunds': '没有退款。',
   'orders.flow': '方式',
   'orders.time': '时间',
+  'orders.counter': '收银台',
   'orders.number': '订单号',
   'orders.paymentNo': 'HipoPay 编号',
   'orders.code': '付款码',

@@ -187,6 +187,7 @@ export default {
   'orders.noRefunds': '沒有退款。',
   'orders.flow': '方式',
   'orders.time': '時間',
+  'orders.counter': '收銀台',
   'orders.number': '訂單號',
   'orders.paymentNo': 'HipoPay 編號',
   'orders.code': '付款碼',

@@ -82,6 +82,7 @@ function renderDetail({ order: o, refunds }) {
       ['orders.wallet', walletName(o.wallet)],
       ['orders.flow', t(`flow.${o.flow}`)],
       ['orders.time', formatWhen(o.created_at)],
+      ['orders.counter', o.counter],
       ['orders.number', o.merchant_order_no],
       ['orders.paymentNo', o.payment_no],
       ['orders.code', o.code],

@@ -2,6 +2,7 @@
 //! section means demo mode against the built-in sandbox.
 
 use crate::books::Books;
+use crate::counter::Counter;
 use crate::error::CashierError;
 use crate::money::Currency;
 use schemars::JsonSchema;
@@ -101,6 +102,10 @@ pub struct TerminalConfig {
     pub ip: Option<String>,
     /// How often to ask HipoPay about a payment still in progress (default 3000).
     pub poll_interval_ms: Option<u64>,
+    /// This till's name ("C1"): it starts our order numbers, goes to WeChat
+    /// as `device_info` and keys the till's rows in the central books.
+    /// Default: the host name.
+    pub counter: Option<Counter>,
 }
 
 fn default_currency() -> Currency {
@@ -113,6 +118,7 @@ impl Default for TerminalConfig {
             currency: default_currency(),
             ip: None,
             poll_interval_ms: None,
+            counter: None,
         }
     }
 }
@@ -241,6 +247,14 @@ impl Config {
         }
     }
 
+    /// This till's name: as configured, else from the host name.
+    pub fn counter(&self) -> Counter {
+        self.terminal
+            .counter
+            .clone()
+            .unwrap_or_else(Counter::from_host_name)
+    }
+
     pub fn save(&self, path: &Path) -> Result<(), CashierError> {
         let text = toml::to_string_pretty(self).map_err(|e| CashierError::Config(e.to_string()))?;
         crate::fsutil::write_atomic(path, text.as_bytes())
@@ -332,6 +346,24 @@ mod tests {
         assert!(c.is_demo());
         assert_eq!(c.terminal.currency, Currency::JPY);
         assert!(Config::parse("", Path::new("c.toml")).unwrap().is_demo());
+    }
+
+    #[test]
+    fn a_counter_is_named_or_named_after_the_host() {
+        let c = Config::parse("[terminal]\ncounter = \"C7\"\n", Path::new("c.toml")).unwrap();
+        assert_eq!(c.counter().as_str(), "C7");
+        assert_eq!(
+            Config::default().counter(),
+            Counter::from_host_name(),
+            "the host name by default"
+        );
+        let e = Config::parse("[terminal]\ncounter = \"till one\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("counter") && e.contains("letters or digits"),
+            "{e}"
+        );
     }
 
     #[test]

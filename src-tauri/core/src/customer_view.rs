@@ -235,6 +235,7 @@ mod tests {
         ledger
             .insert_order(&NewOrder {
                 merchant_order_no: no.into(),
+                counter: "C1".into(),
                 shift_id: shift,
                 staff_id: staff,
                 wallet: Wallet::Alipay,

@@ -5,6 +5,7 @@
 
 pub mod books;
 pub mod config;
+pub mod counter;
 pub mod crashpoint;
 pub mod customer_view;
 pub mod engine;

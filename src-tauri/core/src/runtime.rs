@@ -48,6 +48,7 @@ pub fn engine(config: &Config, db_path: &Path, acquirer: Acquirer) -> Result<Eng
         .unwrap_or_else(|| detect_ip(&acquirer.client.base_url));
     let mut settings = EngineSettings::new(config.terminal.currency, &ip);
     settings.books = acquirer.books;
+    settings.counter = config.counter();
     if let Some(ms) = config.terminal.poll_interval_ms {
         settings.poll_interval = Duration::from_millis(ms);
     }

@@ -54,6 +54,7 @@ fn new_order(p: &Params) -> Result<NewOrder<'_>, Reply> {
         currency,
         description: p.req("subject")?,
         ip: "",
+        device_info: "",
     })
 }
 

@@ -39,6 +39,7 @@ pub(crate) struct NewOrder<'a> {
     pub currency: &'static Currency,
     pub description: &'a str,
     pub ip: &'a str,
+    pub device_info: &'a str,
 }
 
 impl NewOrder<'_> {
@@ -59,6 +60,7 @@ impl NewOrder<'_> {
             fail_reason: None,
             description: self.description.to_string(),
             ip: self.ip.to_string(),
+            device_info: self.device_info.to_string(),
             then_status: None,
             queries: 0,
         }

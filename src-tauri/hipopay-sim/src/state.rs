@@ -47,6 +47,9 @@ pub struct SimOrder {
     /// Terminal IP sent with WeChat orders.
     #[serde(default)]
     pub ip: String,
+    /// `device_info` sent with WeChat orders (which counter took it).
+    #[serde(default)]
+    pub device_info: String,
     /// Scripted final status (scenarios 102/109/110), reached on the query
     /// after `init_queries_before_paid` queries.
     #[serde(default)]

@@ -54,6 +54,7 @@ fn new_order(p: &Params) -> Result<NewOrder<'_>, Reply> {
         currency,
         description: p.req("product_info")?,
         ip: p.req("ip")?,
+        device_info: p.opt("device_info").unwrap_or_default(),
     })
 }
 
@@ -72,7 +73,7 @@ pub(crate) fn query_order(sim: &Sim, p: &Params) -> Result<Reply, Reply> {
         "exchange_rate": money::rate_number(cur),
         "ip": o.ip,
         "no": o.payment_no,
-        "device_info": "",
+        "device_info": o.device_info,
         "currency": o.currency,
         "amount": money::json_number(o.amount_minor, cur.digits),
         "trade_time": trade_time(o.created_at),

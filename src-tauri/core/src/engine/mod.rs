@@ -15,6 +15,7 @@ pub use reconcile::{Change, ReconcileReport, Scope};
 pub use refund::RefundRequest;
 
 use crate::books::Books;
+use crate::counter::Counter;
 use crate::error::CashierError;
 use crate::hipopay::HipoPayClient;
 use crate::ledger::{Ledger, Order, Refund};
@@ -58,6 +59,9 @@ pub struct EngineSettings {
     pub currency: Currency,
     /// Sent to WeChat as the terminal's IP.
     pub terminal_ip: String,
+    /// This till's name: it starts our order numbers and goes to WeChat as
+    /// `device_info`.
+    pub counter: Counter,
     pub poll_interval: Duration,
     /// How long a QR payload stays payable (HipoPay: up to 2 hours).
     pub qr_lifetime: Duration,
@@ -72,6 +76,7 @@ impl EngineSettings {
         EngineSettings {
             currency,
             terminal_ip: terminal_ip.to_string(),
+            counter: Counter::default(),
             poll_interval: Duration::from_secs(3),
             qr_lifetime: Duration::from_secs(2 * 60 * 60),
             books: Books::Unrecorded,

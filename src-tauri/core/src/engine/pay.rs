@@ -2,6 +2,7 @@
 //! customer scans; then waiting for a final answer.
 
 use super::{Engine, StopSignal};
+use crate::counter::Counter;
 use crate::crashpoint;
 use crate::error::CashierError;
 use crate::hipopay::{ChargeRequest, HipoPayError};
@@ -65,11 +66,15 @@ fn subject(text: Option<&str>) -> Result<String, CashierError> {
     Ok(s.to_string())
 }
 
-/// Ours, unique, within WeChat's 32-character limit: CS + local time + random.
-pub(crate) fn merchant_order_no() -> String {
+/// Ours, unique, within WeChat's 32-character limit: the counter's name,
+/// a dash, local time and 8 random digits ("C1-2026120216342905101759").
+pub(crate) fn merchant_order_no(counter: &Counter) -> String {
     use rand::Rng;
     let n: u32 = rand::thread_rng().gen_range(0..100_000_000);
-    format!("CS{}{n:08}", chrono::Local::now().format("%Y%m%d%H%M%S"))
+    format!(
+        "{counter}-{}{n:08}",
+        chrono::Local::now().format("%Y%m%d%H%M%S")
+    )
 }
 
 fn code_hash(code: &str) -> String {
@@ -95,6 +100,7 @@ impl Engine {
             amount: order.amount,
             subject: order.subject.clone(),
             ip: self.settings.terminal_ip.clone(),
+            device_info: self.settings.counter.to_string(),
         }
     }
 
@@ -114,7 +120,8 @@ impl Engine {
         let counter = self.counter.clone().try_lock_owned().map_err(|_| busy())?;
         let shift = self.require_shift()?;
         let (order, busy) = self.start_payment(&NewOrder {
-            merchant_order_no: merchant_order_no(),
+            merchant_order_no: merchant_order_no(&self.settings.counter),
+            counter: self.settings.counter.to_string(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
             wallet,
@@ -178,7 +185,8 @@ impl Engine {
         let _counter = self.counter.try_lock().map_err(|_| busy())?;
         let shift = self.require_shift()?;
         let (order, _busy) = self.start_payment(&NewOrder {
-            merchant_order_no: merchant_order_no(),
+            merchant_order_no: merchant_order_no(&self.settings.counter),
+            counter: self.settings.counter.to_string(),
             shift_id: shift.id,
             staff_id: shift.staff_id,
             wallet: req.wallet,
@@ -392,12 +400,15 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
+    use crate::counter::Counter;
+
     #[test]
-    fn order_numbers_fit_wechat() {
-        let n = super::merchant_order_no();
-        assert!(n.len() <= 32 && n.starts_with("CS"));
-        assert!(n.chars().all(|c| c.is_ascii_alphanumeric()));
-        assert_ne!(n, super::merchant_order_no());
+    fn order_numbers_fit_wechat_and_name_their_counter() {
+        let longest = Counter::parse("ABCDEFGH9").expect("a valid name");
+        let n = super::merchant_order_no(&longest);
+        assert!(n.len() <= 32 && n.starts_with("ABCDEFGH9-"), "{n}");
+        assert!(n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        assert_ne!(n, super::merchant_order_no(&longest));
     }
 
     #[test]

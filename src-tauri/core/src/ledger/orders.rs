@@ -75,6 +75,8 @@ impl PaymentFlow {
 pub struct Order {
     pub id: i64,
     pub merchant_order_no: String,
+    /// The counter that took it; none for orders from before counters had names.
+    pub counter: Option<String>,
     pub shift_id: i64,
     pub staff_id: i64,
     pub wallet: Wallet,
@@ -124,6 +126,9 @@ impl Order {
 pub struct OrderView {
     pub id: i64,
     pub merchant_order_no: String,
+    /// The counter that took it ("C1"); none for orders from before
+    /// counters had names.
+    pub counter: Option<String>,
     pub wallet: Wallet,
     pub flow: PaymentFlow,
     pub status: OrderStatus,
@@ -162,6 +167,7 @@ impl From<&Order> for OrderView {
         OrderView {
             id: o.id,
             merchant_order_no: o.merchant_order_no.clone(),
+            counter: o.counter.clone(),
             wallet: o.wallet,
             flow: o.flow,
             status: o.status,
@@ -203,6 +209,8 @@ impl JsonSchema for Order {
 
 pub struct NewOrder {
     pub merchant_order_no: String,
+    /// The counter taking it.
+    pub counter: String,
     pub shift_id: i64,
     pub staff_id: i64,
     pub wallet: Wallet,
@@ -255,6 +263,7 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
         id: r.get("id")?,
         merchant_order_no: r.get("merchant_order_no")?,
+        counter: r.get("counter")?,
         shift_id: r.get("shift_id")?,
         staff_id: r.get("staff_id")?,
         wallet: if wallet == "alipay" {
@@ -321,8 +330,8 @@ impl Ledger {
         let now = now_ms();
         tx.execute(
             "INSERT INTO orders (merchant_order_no, shift_id, staff_id, wallet, flow, status, amount_minor,
-                                 currency, subject, code_hash, code_masked, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'PENDING', ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                                 currency, subject, code_hash, code_masked, created_at, updated_at, counter)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'PENDING', ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
             params![
                 new.merchant_order_no,
                 new.shift_id,
@@ -334,7 +343,8 @@ impl Ledger {
                 new.subject,
                 new.code_hash,
                 new.code_masked,
-                now
+                now,
+                new.counter
             ],
         )?;
         let id = tx.last_insert_rowid();

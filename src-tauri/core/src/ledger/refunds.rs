@@ -453,6 +453,7 @@ mod tests {
         let order = l
             .insert_order(&NewOrder {
                 merchant_order_no: "CS1".into(),
+                counter: "C1".into(),
                 shift_id: shift.id,
                 staff_id: boss.id,
                 wallet: Wallet::Wechat,

@@ -143,6 +143,12 @@ CREATE TABLE pin_failures (
 );
 "#;
 
+/// Which counter took an order (`[terminal] counter`); none for orders from
+/// before counters had names.
+const V7: &str = r#"
+ALTER TABLE orders ADD COLUMN counter TEXT;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -151,6 +157,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V4),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 
