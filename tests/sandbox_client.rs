@@ -359,3 +359,53 @@ async fn no_proxy_is_taken_from_the_environment() {
         .unwrap();
     assert_eq!(paid.status, RemoteStatus::Paid);
 }
+
+/// The statement (document §8) comes back as a file, read by its column
+/// names; HipoPay's refusal in its JSON envelope is an error, never a file.
+#[tokio::test]
+async fn the_statement_is_a_file_and_its_refusal_an_error() {
+    use cashier_core::hipopay::statement::{self, LineKind};
+    let sim = start_sim(sim_config()).await;
+    let client = client_for(&sim);
+    let paid = client
+        .scan_pay(Wallet::Wechat, &charge("T-BILL-1", 1250), "134567890123456789")
+        .await
+        .unwrap();
+    client
+        .refund(
+            Wallet::Wechat,
+            paid.payment_no.as_deref().unwrap(),
+            "R-BILL-1",
+            Money::new(250, Currency::HKD),
+        )
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&statement::hipopay_offset())
+        .date_naive();
+    let bytes = client.download_statement(today, today).await.unwrap();
+    let lines = statement::parse(&bytes).unwrap();
+    assert_eq!(lines.len(), 2, "{}", String::from_utf8_lossy(&bytes));
+    assert_eq!(
+        (lines[0].kind, lines[0].merchant_order_no.as_str(), lines[0].amount_minor),
+        (LineKind::Payment, "T-BILL-1", 1250)
+    );
+    assert_eq!(
+        (lines[1].kind, lines[1].outer_refund_no.as_deref(), lines[1].amount_minor),
+        (LineKind::Refund, Some("R-BILL-1"), 250)
+    );
+    let asked = sim.requests().into_iter().last().unwrap();
+    assert_eq!(asked.params["agent_no"], AGENT_NO);
+    assert_eq!(asked.params["start_date"], statement::statement_date(today));
+
+    // Older than three months: HipoPay says no, in its envelope.
+    let long_ago = today - chrono::Duration::days(200);
+    let err = client
+        .download_statement(long_ago, long_ago)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HipoPayError::BadRequest { ref message } if message.contains("three months")),
+        "{err:?}"
+    );
+}

@@ -4,6 +4,7 @@
 
 use cashier_testkit as common;
 
+mod books;
 mod modes;
 mod pay;
 mod qr;

@@ -66,6 +66,10 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// The back office: the store's day, HipoPay's statement matched, and
+    /// the central books ([central] in the config).
+    #[command(subcommand)]
+    Books(BooksCommand),
     /// Make a signed call to HipoPay (exchange rate) to test the connection and keys.
     Rate {
         #[arg(long, default_value = "wechat")]
@@ -109,6 +113,25 @@ pub enum StaffCommand {
         name: Option<String>,
         #[arg(long)]
         by: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BooksCommand {
+    /// The day's takings per counter, wallet and currency: paid, refunded,
+    /// net, and what is still unclear (all counters with central books;
+    /// this till's alone without).
+    Day {
+        /// The day, YYYY-MM-DD (local time).
+        #[arg(long)]
+        date: String,
+    },
+    /// Fetch HipoPay's statement for the day and match it against the books
+    /// to the cent. Exit 0 when everything matches, 2 when something differs.
+    Match {
+        /// The day, YYYY-MM-DD (HipoPay's day: China and Hong Kong time).
+        #[arg(long)]
+        date: String,
     },
 }
 

@@ -95,6 +95,7 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
             Ok(EXIT_OK)
         }
         Command::Shift(cmd) => shift(engine, cmd, j),
+        Command::Books(cmd) => crate::books::run(&till, &paths, cmd, j).await,
         Command::Pay(args) => pay(engine, args, j).await,
         Command::Qr(args) => qr(engine, args, j).await,
         Command::Order { id } => {

@@ -2,6 +2,7 @@
 //! the desktop app. See `cashier-cli --help` and PRODUCT.md for the contract.
 
 mod args;
+mod books;
 mod commands;
 mod output;
 mod pins;

@@ -3,11 +3,13 @@
 //! rendering and the serial scanner. The desktop shell and `cashier-cli` are
 //! thin layers over this crate (put together by `cashier-till`).
 
+pub mod backoffice;
 pub mod books;
 pub mod config;
 pub mod counter;
 pub mod crashpoint;
 pub mod customer_view;
+pub mod daybook;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -21,6 +23,7 @@ pub mod reason;
 pub mod runtime;
 pub mod scanner;
 pub mod settings;
+pub mod statement_match;
 pub mod text;
 pub mod time;
 pub mod wallet;

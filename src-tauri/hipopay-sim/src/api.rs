@@ -8,7 +8,7 @@ use crate::proto::{either, Delivery, Params, Reply, NOT_JSON_BODY, WRONG_SHAPE_B
 use crate::sign;
 use crate::sim::Sim;
 use crate::state::RequestRecord;
-use crate::{alipay, wechat, SimConfig};
+use crate::{alipay, statement, wechat, SimConfig};
 
 type Handler = fn(&Sim, &Params) -> Result<Reply, Reply>;
 
@@ -46,6 +46,7 @@ const ROUTES: &[(&str, &str, Handler, Option<&str>)] = &[
     ("POST", "/alipay/refund", alipay::refund, None),
     ("GET", "/alipay/refund", alipay::query_refund, None),
     ("GET", "/alipay/rate", alipay::rate, None),
+    ("GET", "/download_bill", statement::download_bill, None),
 ];
 
 /// One API request as read off the wire.

@@ -45,6 +45,7 @@ mod server;
 mod sign;
 mod sim;
 mod state;
+mod statement;
 mod wechat;
 
 use std::path::PathBuf;
@@ -54,6 +55,7 @@ pub use chaos::Chaos;
 pub use fault::{Fault, FaultRule};
 pub use server::{SimHandle, ELAPSED_HEADER};
 pub use state::{RequestRecord, SimOrder, SimRefund};
+pub use statement::StatementEdit;
 
 /// How the sandbox behaves. Build with [`SimConfig::new`] and adjust fields.
 #[derive(Clone, Debug)]

@@ -21,6 +21,8 @@ pub(crate) enum Delivery {
     Raw(u16, String),
     /// Answer 302 to this location (no body).
     Redirect(String),
+    /// Answer 200 with this text file (`text/plain`), not JSON.
+    Text(String),
 }
 
 /// A 200 that is not JSON at all: what a misconfigured proxy sends.

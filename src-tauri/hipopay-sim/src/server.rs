@@ -97,6 +97,11 @@ impl SimHandle {
     }
 
     /// Every API request answered so far, oldest first (not persisted).
+    /// Changes what the statements served from now on say.
+    pub fn edit_statement(&self, edit: crate::StatementEdit) {
+        self.inner.sim.edit_statement(edit);
+    }
+
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.inner.sim.requests()
     }
@@ -211,6 +216,14 @@ async fn respond(
         }
         Delivery::Malformed => Ok(timed(build(200, MALFORMED_BODY.to_string()), started)),
         Delivery::Raw(status, body) => Ok(timed(build(status, body), started)),
+        Delivery::Text(text) => {
+            let mut resp = build(200, text);
+            resp.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            Ok(timed(resp, started))
+        }
         Delivery::Redirect(location) => {
             let mut resp = build(302, String::new());
             if let Ok(value) = HeaderValue::from_str(&location) {

@@ -22,6 +22,7 @@ pub(crate) struct Sim {
     requests: Mutex<Vec<RequestRecord>>,
     /// Charge requests seen per merchant order number, rejected ones included.
     charges: Mutex<HashMap<String, usize>>,
+    statement_edits: Mutex<Vec<crate::StatementEdit>>,
 }
 
 /// A panic in one request must not wedge the whole sim, so poisoning is ignored:
@@ -43,6 +44,7 @@ impl Sim {
             chaos: Mutex::new(None),
             requests: Mutex::new(Vec::new()),
             charges: Mutex::new(HashMap::new()),
+            statement_edits: Mutex::new(Vec::new()),
         })
     }
 
@@ -104,6 +106,14 @@ impl Sim {
             .as_ref()
             .map(ChaosState::injected)
             .unwrap_or_default()
+    }
+
+    pub fn edit_statement(&self, edit: crate::StatementEdit) {
+        lock(&self.statement_edits).push(edit);
+    }
+
+    pub fn statement_edits(&self) -> Vec<crate::StatementEdit> {
+        lock(&self.statement_edits).clone()
     }
 
     pub fn log_request(&self, record: RequestRecord) {

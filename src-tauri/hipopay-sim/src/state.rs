@@ -146,7 +146,8 @@ pub(crate) fn trade_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn cst() -> FixedOffset {
+/// HipoPay's time: UTC+8.
+pub(crate) fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is within the valid offset range")
 }
 

@@ -5,6 +5,7 @@ mod decode;
 mod error;
 pub mod model;
 pub mod sign;
+pub mod statement;
 mod transport;
 
 pub use client::{ChargeRequest, ClientConfig, Clock, HipoPayClient, QrOrder};

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 /// The largest answer read: HipoPay's are a few kilobytes.
 pub const MAX_BODY: usize = 1024 * 1024;
+/// A statement is a file: three months of a busy shop's payments.
+pub const MAX_STATEMENT: usize = 64 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -47,13 +49,15 @@ impl Transport {
         Ok(Transport { client, timeout })
     }
 
-    /// Sends one request and reads its answer: `(status, body)`.
+    /// Sends one request and reads its answer, `(status, body)`, up to
+    /// `max_body` bytes of it.
     pub async fn send(
         &self,
         method: Method,
         url: &str,
         headers: &[(&str, &str)],
         body: Option<String>,
+        max_body: usize,
     ) -> Result<(u16, Vec<u8>), HipoPayError> {
         let mut request = hyper::Request::builder().method(match method {
             Method::Get => hyper::Method::GET,
@@ -75,14 +79,14 @@ impl Transport {
                 }
             })?;
             let status = response.status().as_u16();
-            let body = Limited::new(response.into_body(), MAX_BODY)
+            let body = Limited::new(response.into_body(), max_body)
                 .collect()
                 .await
                 .map_err(|e| {
                     if e.is::<http_body_util::LengthLimitError>() {
                         HipoPayError::Malformed(format!(
                             "the answer is larger than {} KiB",
-                            MAX_BODY / 1024
+                            max_body / 1024
                         ))
                     } else {
                         HipoPayError::Interrupted(root_cause(e.as_ref()))

@@ -4,6 +4,7 @@
 
 mod audit;
 mod csv_export;
+mod day;
 mod orders;
 mod refunds;
 mod report;

@@ -149,6 +149,19 @@ const V7: &str = r#"
 ALTER TABLE orders ADD COLUMN counter TEXT;
 "#;
 
+/// The stored result of matching a day against HipoPay's statement (the
+/// day report's stamp), and refunds found by the day they were made.
+const V8: &str = r#"
+CREATE TABLE statement_checks (
+    date        TEXT PRIMARY KEY,
+    matches     INTEGER NOT NULL,
+    report      TEXT NOT NULL,
+    raw_file    TEXT,
+    checked_at  INTEGER NOT NULL
+);
+CREATE INDEX refunds_created ON refunds (created_at);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -158,6 +171,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 

@@ -1,0 +1,161 @@
+//! One day's books: what each counter took and gave back, per wallet and
+//! currency, and what is still unclear. The same report comes from one
+//! till's ledger or from the central books; each source sums its own rows
+//! (in SQL, where the rows are) and hands over `DayRow`s.
+
+use crate::ledger::WalletTotals;
+use crate::money::{format_minor, Currency};
+use crate::wallet::Wallet;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One counter's sums for one wallet and currency: payments made that day
+/// (PAID) and refunds made that day (SUCCESS), whatever day their order was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRow {
+    pub counter: String,
+    pub wallet: Wallet,
+    pub currency: Currency,
+    pub paid_minor: i64,
+    pub paid_count: i64,
+    pub refunded_minor: i64,
+    pub refund_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CounterDay {
+    pub counter: String,
+    pub totals: Vec<WalletTotals>,
+    /// Its payments and refunds of the day whose outcome is not known yet.
+    pub unclear: i64,
+}
+
+/// `books day`: the store's day, per counter and in all.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DayReport {
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    pub counters: Vec<CounterDay>,
+    pub totals: Vec<WalletTotals>,
+    /// Payments and refunds of the day whose outcome is not known yet, at
+    /// every counter.
+    pub unclear: i64,
+    /// Whether HipoPay's statement for the day was matched and agreed to
+    /// the cent (`books match`); none until it was checked.
+    pub matches_statement: Option<bool>,
+}
+
+impl DayReport {
+    /// The report from a source's sums and its unclear counts per counter.
+    pub fn from_rows(
+        date: &str,
+        rows: &[DayRow],
+        unclear: &BTreeMap<String, i64>,
+        matches_statement: Option<bool>,
+    ) -> DayReport {
+        let mut per_counter: BTreeMap<&str, Vec<&DayRow>> = BTreeMap::new();
+        for r in rows {
+            per_counter.entry(r.counter.as_str()).or_default().push(r);
+        }
+        for counter in unclear.keys() {
+            per_counter.entry(counter.as_str()).or_default();
+        }
+        let counters = per_counter
+            .iter()
+            .map(|(counter, rows)| CounterDay {
+                counter: (*counter).to_string(),
+                totals: totals(rows.iter().copied()),
+                unclear: unclear.get(*counter).copied().unwrap_or(0),
+            })
+            .collect();
+        DayReport {
+            date: date.to_string(),
+            counters,
+            totals: totals(rows.iter()),
+            unclear: unclear.values().sum(),
+            matches_statement,
+        }
+    }
+}
+
+/// Sums per wallet and currency, in a stable order.
+fn totals<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Vec<WalletTotals> {
+    let mut sums: BTreeMap<(&'static str, Currency), [i64; 4]> = BTreeMap::new();
+    for r in rows {
+        let s = sums.entry((r.wallet.as_str(), r.currency)).or_default();
+        s[0] += r.paid_minor;
+        s[1] += r.paid_count;
+        s[2] += r.refunded_minor;
+        s[3] += r.refund_count;
+    }
+    sums.into_iter()
+        .map(
+            |((wallet, currency), [paid, paid_count, refunded, refund_count])| WalletTotals {
+                wallet: wallet.to_string(),
+                currency,
+                paid_count,
+                paid: format_minor(paid, currency),
+                refund_count,
+                refunded: format_minor(refunded, currency),
+                net: format_minor(paid - refunded, currency),
+                paid_minor: paid,
+                refunded_minor: refunded,
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn row(counter: &str, wallet: Wallet, currency: Currency, paid: i64, refunded: i64) -> DayRow {
+        DayRow {
+            counter: counter.into(),
+            wallet,
+            currency,
+            paid_minor: paid,
+            paid_count: i64::from(paid > 0),
+            refunded_minor: refunded,
+            refund_count: i64::from(refunded > 0),
+        }
+    }
+
+    #[test]
+    fn counters_add_up_to_the_store() {
+        let rows = [
+            row("C1", Wallet::Wechat, Currency::HKD, 1250, 250),
+            row("C2", Wallet::Wechat, Currency::HKD, 1000, 0),
+            row("C2", Wallet::Alipay, Currency::JPY, 1200, 0),
+        ];
+        let unclear = BTreeMap::from([("C3".to_string(), 2)]);
+        let day = DayReport::from_rows("2026-12-02", &rows, &unclear, None);
+        assert_eq!(
+            day.counters
+                .iter()
+                .map(|c| c.counter.as_str())
+                .collect::<Vec<_>>(),
+            ["C1", "C2", "C3"],
+            "a counter with only unclear payments is listed"
+        );
+        let wx = day.totals.iter().find(|t| t.wallet == "wechat").unwrap();
+        assert_eq!(
+            (
+                wx.paid.as_str(),
+                wx.refunded.as_str(),
+                wx.net.as_str(),
+                wx.paid_count
+            ),
+            ("22.50", "2.50", "20.00", 2)
+        );
+        let yen = day
+            .totals
+            .iter()
+            .find(|t| t.currency == Currency::JPY)
+            .unwrap();
+        assert_eq!(yen.net, "1200", "never mixed with HKD");
+        assert_eq!(day.unclear, 2);
+    }
+}
