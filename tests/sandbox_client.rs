@@ -368,7 +368,11 @@ async fn the_statement_is_a_file_and_its_refusal_an_error() {
     let sim = start_sim(sim_config()).await;
     let client = client_for(&sim);
     let paid = client
-        .scan_pay(Wallet::Wechat, &charge("T-BILL-1", 1250), "134567890123456789")
+        .scan_pay(
+            Wallet::Wechat,
+            &charge("T-BILL-1", 1250),
+            "134567890123456789",
+        )
         .await
         .unwrap();
     client
@@ -387,11 +391,19 @@ async fn the_statement_is_a_file_and_its_refusal_an_error() {
     let lines = statement::parse(&bytes).unwrap();
     assert_eq!(lines.len(), 2, "{}", String::from_utf8_lossy(&bytes));
     assert_eq!(
-        (lines[0].kind, lines[0].merchant_order_no.as_str(), lines[0].amount_minor),
+        (
+            lines[0].kind,
+            lines[0].merchant_order_no.as_str(),
+            lines[0].amount_minor
+        ),
         (LineKind::Payment, "T-BILL-1", 1250)
     );
     assert_eq!(
-        (lines[1].kind, lines[1].outer_refund_no.as_deref(), lines[1].amount_minor),
+        (
+            lines[1].kind,
+            lines[1].outer_refund_no.as_deref(),
+            lines[1].amount_minor
+        ),
         (LineKind::Refund, Some("R-BILL-1"), 250)
     );
     let asked = sim.requests().into_iter().last().unwrap();
