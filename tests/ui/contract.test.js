@@ -30,6 +30,8 @@ const REQUIRED_IDS = [
   'screen-refund', 'refund-refundable', 'refund-full', 'refund-partial', 'refund-amount', 'refund-reason',
   'refund-pin', 'btn-refund-submit', 'refund-error', 'refund-result',
   'screen-shift', 'shift-report', 'btn-shift-export', 'btn-shift-print', 'shift-close-pin', 'btn-shift-close', 'shift-summary',
+  'screen-store', 'store-date', 'btn-store-show', 'btn-store-match', 'store-stamp', 'store-report', 'store-match',
+  'books-status',
   'screen-settings', 'btn-key-import', 'btn-test-connection', 'connection-result', 'settings-pin', 'btn-settings-save',
   'set-customer-display',
   'screen-startup', 'startup-what', 'startup-message', 'startup-config-file', 'startup-db-file', 'startup-error',
@@ -60,7 +62,7 @@ test('ids created by scripts are in the contract too', () => {
 });
 
 test('nav buttons and keypad keys', () => {
-  for (const n of ['sale', 'orders', 'attention', 'shift', 'settings']) assert.ok(html.includes(`data-nav="${n}"`), n);
+  for (const n of ['sale', 'orders', 'attention', 'shift', 'store', 'settings']) assert.ok(html.includes(`data-nav="${n}"`), n);
   for (const k of ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.', 'back', 'clear']) {
     assert.ok(html.includes(`data-key="${k}"`), k);
   }

@@ -133,6 +133,23 @@ pub enum BooksCommand {
         #[arg(long)]
         date: String,
     },
+    /// The day's payments and refunds as CSV, one row each, with the counter.
+    Export {
+        /// The day, YYYY-MM-DD (local time).
+        #[arg(long)]
+        date: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Push this till's queued changes to the central books now (and pull
+    /// the shared staff). Exit 0 when nothing is left queued, 3 when the
+    /// central books cannot be reached (nothing is lost: pushed later).
+    Push,
+    /// Every counter's pushing: last push, lag, changes waiting, errors.
+    Status,
+    /// Queue everything in this till's ledger again and push it (after the
+    /// central database was recreated). Older copies never replace newer rows.
+    Resync,
 }
 
 #[derive(Subcommand, Debug)]

@@ -423,7 +423,7 @@ fn orders(engine: &Engine, args: OrdersArgs, j: bool) -> Result<i32, CashierErro
 
 async fn refund(engine: &Engine, args: RefundArgs, j: bool) -> Result<i32, CashierError> {
     // Ask for the PIN only after the order is known to exist.
-    engine.ledger().find_order(&args.order_id)?;
+    engine.check_refundable_exists(&args.order_id).await?;
     let pin = pins::read(pins::MANAGER_PIN, "Manager PIN to approve the refund")?;
     let refund = engine
         .refund(&RefundRequest {

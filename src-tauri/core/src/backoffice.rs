@@ -3,7 +3,7 @@
 //! what did the store take, and does HipoPay's statement agree to the cent.
 
 use crate::books::Books;
-use crate::daybook::{DayReport, DayRow};
+use crate::daybook::{BooksRow, DayReport, DayRow};
 use crate::error::CashierError;
 use crate::hipopay::statement::{self, StatementLine};
 use crate::hipopay::{HipoPayClient, HipoPayError};
@@ -35,6 +35,12 @@ pub trait DaySource: Sync {
         from: i64,
         to: i64,
     ) -> impl Future<Output = Result<Vec<BookEntry>, CashierError>> + Send;
+    /// Every payment and refund made in `[from, to)`, as CSV rows.
+    fn export_rows(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> impl Future<Output = Result<Vec<BooksRow>, CashierError>> + Send;
     fn save_check(
         &self,
         report: &MatchReport,
@@ -68,6 +74,11 @@ impl DaySource for LocalBooks {
             .ledger
             .book_entries(from, to, &self.counter, &self.books)?)
     }
+    async fn export_rows(&self, from: i64, to: i64) -> Result<Vec<BooksRow>, CashierError> {
+        Ok(self
+            .ledger
+            .export_rows(from, to, &self.counter, &self.books)?)
+    }
     async fn save_check(
         &self,
         report: &MatchReport,
@@ -98,6 +109,22 @@ pub async fn day_report(src: &impl DaySource, date: NaiveDate) -> Result<DayRepo
     let unclear = src.day_unclear(from, to).await?;
     let matched = src.statement_matched(&shown).await?;
     Ok(DayReport::from_rows(&shown, &rows, &unclear, matched))
+}
+
+/// `books export`: the day's payments and refunds at every counter the
+/// books hold, one CSV row each, written owner-only to `out`. Returns the
+/// row count.
+pub async fn export_day(
+    src: &impl DaySource,
+    date: NaiveDate,
+    out: &Path,
+) -> Result<usize, CashierError> {
+    let (from, to) = crate::time::local_day_bounds(date);
+    let rows = src.export_rows(from, to).await?;
+    let count = rows.len();
+    let bytes = crate::daybook::books_csv(rows)?;
+    crate::export::write_private(out, &bytes)?;
+    Ok(count)
 }
 
 /// HipoPay's day `[start, end)` in UTC ms.

@@ -21,6 +21,20 @@ pub struct Config {
     /// Used by the desktop app; the CLI ignores it.
     #[serde(default)]
     pub ui: UiConfig,
+    /// Central books on PostgreSQL for many counters; without it the till
+    /// keeps its own books alone.
+    pub central: Option<CentralConfig>,
+}
+
+/// `[central]`: where the shop's central books are.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CentralConfig {
+    /// `postgresql://role@host:port/database` (the password, if any, not
+    /// here: in `CASHIER_CENTRAL_PASSWORD` or the file `password_file`).
+    pub url: String,
+    /// A file holding the password alone, readable by its owner only (0600).
+    pub password_file: Option<PathBuf>,
 }
 
 /// How the line a serial scanner sends ends.
@@ -206,6 +220,15 @@ impl Config {
                 }
             }
         }
+        if let Some(c) = &mut config.central {
+            check_central_url(&c.url).map_err(|why| bad(format!("central.url {why}")))?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            if let Some(p) = &mut c.password_file {
+                if p.is_relative() {
+                    *p = base.join(&*p);
+                }
+            }
+        }
         if !LANGUAGES.contains(&config.ui.language.as_str()) {
             return Err(bad(format!(
                 "ui.language must be one of {}",
@@ -282,6 +305,49 @@ fn toml_problem(e: &toml::de::Error, text: &str) -> String {
     }
 }
 
+/// A PostgreSQL URL with a host and a database, and no password in it (a
+/// config file is no place for one).
+fn check_central_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|_| "is not a URL like postgresql://cashier@127.0.0.1:5432/cashier".to_string())?;
+    if !matches!(parsed.scheme(), "postgresql" | "postgres") {
+        return Err("must start with postgresql://".into());
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("has no host".into());
+    }
+    if parsed.password().is_some() {
+        return Err(
+            "must not hold the password: put it in CASHIER_CENTRAL_PASSWORD or in a 0600 file named by central.password_file"
+                .into(),
+        );
+    }
+    if parsed.path().trim_matches('/').is_empty() {
+        return Err("names no database (…/cashier at the end)".into());
+    }
+    // Over the shop's network the books and PIN hashes travel encrypted:
+    // only a server on this computer may go without TLS.
+    let host = parsed.host_str().unwrap_or_default();
+    let tls = parsed
+        .query_pairs()
+        .any(|(k, v)| k == "sslmode" && v == "require");
+    if !is_loopback(host) && !tls {
+        return Err(
+            "reaches a server over the network without TLS: add ?sslmode=require (plain only for this computer, e.g. 127.0.0.1)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// HipoPay's API base: an http(s) URL with a host, nothing after the path.
 fn check_base_url(url: &str) -> Result<(), &'static str> {
     let parsed =
@@ -296,12 +362,7 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
     // only a server on this computer (a test sandbox, a local proxy) may
     // go without TLS.
     let host = parsed.host_str().unwrap_or_default();
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if parsed.scheme() == "http" && !loopback {
+    if parsed.scheme() == "http" && !is_loopback(host) {
         return Err(
             "must start with https:// (plain http only for this computer, e.g. http://127.0.0.1)",
         );
@@ -346,6 +407,40 @@ mod tests {
         assert!(c.is_demo());
         assert_eq!(c.terminal.currency, Currency::JPY);
         assert!(Config::parse("", Path::new("c.toml")).unwrap().is_demo());
+    }
+
+    #[test]
+    fn central_books_are_a_postgresql_url_without_a_password() {
+        let ok = "[central]\nurl = \"postgresql://cashier@127.0.0.1:5432/cashier\"\npassword_file = \"pw\"\n";
+        let c = Config::parse(ok, Path::new("/etc/cashier/c.toml")).unwrap();
+        let central = c.central.unwrap();
+        assert_eq!(
+            central.password_file.unwrap(),
+            PathBuf::from("/etc/cashier/pw")
+        );
+        assert!(Config::parse("", Path::new("c.toml"))
+            .unwrap()
+            .central
+            .is_none());
+        let lan = "[central]\nurl = \"postgresql://c1@books.shop.lan/cashier?sslmode=require\"\n";
+        assert!(Config::parse(lan, Path::new("c.toml")).is_ok());
+        for (bad, words) in [
+            ("mysql://a@h/db", "postgresql://"),
+            ("postgresql://cashier:secret@h/db", "password"),
+            ("postgresql://cashier@h", "database"),
+            ("not a url", "not a URL"),
+            (
+                "postgresql://cashier@books.shop.lan/cashier",
+                "sslmode=require",
+            ),
+        ] {
+            let text = format!("[central]\nurl = \"{bad}\"\n");
+            let e = Config::parse(&text, Path::new("c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("central.url") && e.contains(words), "{bad}: {e}");
+            assert!(!e.contains("secret"), "the password is never repeated: {e}");
+        }
     }
 
     #[test]

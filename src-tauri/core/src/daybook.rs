@@ -3,6 +3,7 @@
 //! till's ledger or from the central books; each source sums its own rows
 //! (in SQL, where the rows are) and hands over `DayRow`s.
 
+use crate::error::CashierError;
 use crate::ledger::WalletTotals;
 use crate::money::{format_minor, Currency};
 use crate::wallet::Wallet;
@@ -106,6 +107,118 @@ fn totals<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Vec<WalletTotals> {
         .collect()
 }
 
+/// One line of `books export`: a payment or a refund made that day, at
+/// any counter. The field order is the column order.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BooksRow {
+    pub counter: String,
+    /// "payment" or "refund".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub time: String,
+    pub merchant_order_no: String,
+    pub hipopay_order_no: String,
+    pub outer_refund_no: String,
+    pub hipopay_refund_no: String,
+    pub wallet: String,
+    pub status: String,
+    pub currency: String,
+    /// What was asked; refunds negative.
+    pub amount: String,
+    /// The cashier of a payment, the approving manager of a refund.
+    pub staff: String,
+    pub note: String,
+    pub error: String,
+    /// What counted: a PAID payment, a SUCCESS refund (negative); else 0.
+    /// The column's sum per currency is the day's net.
+    pub net: String,
+    #[serde(skip)]
+    pub at_ms: i64,
+}
+
+impl BooksRow {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        counter: String,
+        refund: bool,
+        at_ms: i64,
+        numbers: [Option<String>; 4],
+        wallet: String,
+        status: String,
+        currency: Currency,
+        amount_minor: i64,
+        staff: String,
+        note: String,
+        error: Option<String>,
+    ) -> BooksRow {
+        let [merchant_order_no, hipopay_order_no, outer_refund_no, hipopay_refund_no] = numbers;
+        let signed = if refund { -amount_minor } else { amount_minor };
+        let counts = if refund {
+            status == "SUCCESS"
+        } else {
+            status == "PAID"
+        };
+        BooksRow {
+            counter,
+            kind: if refund { "refund" } else { "payment" },
+            time: crate::time::iso(at_ms),
+            merchant_order_no: merchant_order_no.unwrap_or_default(),
+            hipopay_order_no: hipopay_order_no.unwrap_or_default(),
+            outer_refund_no: outer_refund_no.unwrap_or_default(),
+            hipopay_refund_no: hipopay_refund_no.unwrap_or_default(),
+            wallet,
+            status,
+            currency: currency.code().to_string(),
+            amount: format_minor(signed, currency),
+            staff,
+            note,
+            error: error.unwrap_or_default(),
+            net: format_minor(if counts { signed } else { 0 }, currency),
+            at_ms,
+        }
+    }
+}
+
+/// The rows as CSV, oldest first: UTF-8 with a BOM (spreadsheets then read
+/// Chinese right), a header naming the columns.
+pub fn books_csv(mut rows: Vec<BooksRow>) -> Result<Vec<u8>, CashierError> {
+    rows.sort_by(|a, b| (a.at_ms, &a.counter).cmp(&(b.at_ms, &b.counter)));
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        for row in &rows {
+            w.serialize(row)
+                .map_err(|e| CashierError::Input(format!("writing the CSV: {e}")))?;
+        }
+        if rows.is_empty() {
+            w.write_record(BOOKS_HEADER)
+                .map_err(|e| CashierError::Input(format!("writing the CSV: {e}")))?;
+        }
+        w.flush()
+            .map_err(|e| CashierError::Input(format!("writing the CSV: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// The header `books_csv` writes (also for a day with no rows).
+pub const BOOKS_HEADER: [&str; 15] = [
+    "counter",
+    "type",
+    "time",
+    "merchant_order_no",
+    "hipopay_order_no",
+    "outer_refund_no",
+    "hipopay_refund_no",
+    "wallet",
+    "status",
+    "currency",
+    "amount",
+    "staff",
+    "note",
+    "error",
+    "net",
+];
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -157,5 +270,33 @@ mod tests {
             .unwrap();
         assert_eq!(yen.net, "1200", "never mixed with HKD");
         assert_eq!(day.unclear, 2);
+    }
+
+    #[test]
+    fn the_csv_header_names_the_columns_in_order() {
+        let row = BooksRow::new(
+            "C1".into(),
+            true,
+            0,
+            [Some("C1-1".into()), None, Some("RF1".into()), None],
+            "wechat".into(),
+            "SUCCESS".into(),
+            Currency::HKD,
+            250,
+            "Mei".into(),
+            "one cup".into(),
+            None,
+        );
+        let text = String::from_utf8(books_csv(vec![row]).unwrap()).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert_eq!(lines.next().unwrap(), BOOKS_HEADER.join(","));
+        let line = lines.next().unwrap();
+        assert!(line.starts_with("C1,refund,"), "{line}");
+        assert!(line.ends_with(",-2.50"), "a refund counts negative: {line}");
+        let empty = String::from_utf8(books_csv(vec![]).unwrap()).unwrap();
+        assert_eq!(
+            empty.trim_start_matches('\u{feff}').trim(),
+            BOOKS_HEADER.join(",")
+        );
     }
 }

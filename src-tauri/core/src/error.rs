@@ -57,6 +57,10 @@ pub enum CashierError {
     StorageUnusable(String),
     #[error("{0}")]
     Scanner(String),
+    /// The central books could not be reached or refused: the till's own
+    /// ledger has everything, and pushes it later.
+    #[error("{0}")]
+    Central(String),
 }
 
 /// What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
@@ -100,10 +104,12 @@ pub enum ErrorKind {
     Scanner,
     /// No QR code arrived to show; make a new one.
     QrUnavailable,
+    /// The central books (PostgreSQL) could not be reached, or refused.
+    Central,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 20] = [
         ErrorKind::Input,
         ErrorKind::Code,
         ErrorKind::CodeUsed,
@@ -123,6 +129,7 @@ impl ErrorKind {
         ErrorKind::Storage,
         ErrorKind::Scanner,
         ErrorKind::QrUnavailable,
+        ErrorKind::Central,
     ];
 
     /// The name `--json` and the UI use: `code_used`.
@@ -147,6 +154,7 @@ impl ErrorKind {
             ErrorKind::Storage => "storage",
             ErrorKind::Scanner => "scanner",
             ErrorKind::QrUnavailable => "qr_unavailable",
+            ErrorKind::Central => "central",
         }
     }
 }
@@ -186,6 +194,7 @@ impl CashierError {
             CashierError::HipoPay(e) => e.kind(),
             CashierError::Storage(_) | CashierError::StorageUnusable(_) => ErrorKind::Storage,
             CashierError::Scanner(_) => ErrorKind::Scanner,
+            CashierError::Central(_) => ErrorKind::Central,
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod backoffice;
 pub mod books;
+pub mod central_link;
 pub mod config;
 pub mod counter;
 pub mod crashpoint;

@@ -116,6 +116,61 @@ impl Counter {
         }
     }
 
+    /// Another till of the same shop: its own folder, config and ledger,
+    /// the same HipoPay merchant (the same sandbox).
+    pub fn beside(other: &Counter) -> Counter {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("cashier.toml");
+        std::fs::copy(&other.config, &config).unwrap();
+        let db = dir.path().join("ledger.sqlite3");
+        Counter {
+            sim: other.sim.clone(),
+            dir,
+            config,
+            db,
+        }
+    }
+
+    /// Names this till in its config (`[terminal] counter`).
+    pub fn name(&self, counter: &str) {
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| !l.starts_with("counter = "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(
+            &self.config,
+            kept.replace(
+                "[terminal]\n",
+                &format!("[terminal]\ncounter = \"{counter}\"\n"),
+            ),
+        )
+        .unwrap();
+    }
+
+    /// Gives this till central books (`[central]`): the URL in its config,
+    /// the password in a file of its own (0600) the config names.
+    pub fn join_central(&self, url: &str, password: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let pw = self.dir.path().join("central.password");
+        std::fs::write(&pw, format!("{password}\n")).unwrap();
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let kept = match text.find("\n[central]") {
+            Some(at) => text[..=at].to_string(),
+            None => text,
+        };
+        std::fs::write(
+            &self.config,
+            format!(
+                "{kept}\n[central]\nurl = \"{url}\"\npassword_file = \"{}\"\n",
+                pw.display()
+            ),
+        )
+        .unwrap();
+    }
+
     pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(cli_bin());
         cmd.arg("--config")
@@ -125,6 +180,7 @@ impl Counter {
             .args(args);
         cmd.env_remove("CASHIER_PIN")
             .env_remove("CASHIER_MANAGER_PIN")
+            .env_remove("CASHIER_CENTRAL_PASSWORD")
             .env_remove("CASHIER_CONFIG")
             .env_remove("CASHIER_DB");
         cmd.envs(env.iter().copied());

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod books;
 mod cli;
+pub mod pg;
 
 pub use cli::{cli_bin, CliOutput, Counter};
 

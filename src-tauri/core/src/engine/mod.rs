@@ -140,6 +140,8 @@ pub struct Engine {
     /// reconciliation never races the cashier's own flow.
     in_flight: Arc<Mutex<HashSet<(char, i64)>>>,
     events: broadcast::Sender<EngineEvent>,
+    /// The central books, when the till keeps them with other counters.
+    central: std::sync::OnceLock<Arc<dyn crate::central_link::CentralLink>>,
 }
 
 /// Marks an order or refund busy for as long as it lives (it may move into
@@ -183,7 +185,18 @@ impl Engine {
             waits: Mutex::new(HashMap::new()),
             in_flight: Arc::new(Mutex::new(HashSet::new())),
             events,
+            central: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Joins the central books (once): refunds then take the order's row
+    /// lock there, and other counters' orders can be refunded here.
+    pub fn link_central(&self, link: Arc<dyn crate::central_link::CentralLink>) {
+        let _ = self.central.set(link);
+    }
+
+    pub(crate) fn central(&self) -> Option<&Arc<dyn crate::central_link::CentralLink>> {
+        self.central.get()
     }
 
     pub fn ledger(&self) -> &Arc<Ledger> {

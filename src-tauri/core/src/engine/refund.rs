@@ -3,6 +3,7 @@
 //! the same refund.
 
 use super::Engine;
+use crate::central_link::CentralOrder;
 use crate::crashpoint;
 use crate::error::CashierError;
 use crate::hipopay::{HipoPayError, RemoteRefund, RemoteRefundStatus};
@@ -30,10 +31,21 @@ impl Engine {
     /// refused before anything is written or sent. An acquirer refusal is `Ok`
     /// with a FAILED refund; `Err` after sending means a fault before it landed.
     pub async fn refund(&self, req: &RefundRequest) -> Result<Refund, CashierError> {
-        let order = self.ledger.find_order(&req.order)?;
-        let manager = self
-            .ledger
-            .verify_manager_pin(&req.manager_pin, &format!("refund order #{}", order.id))?;
+        let order = match self.ledger.find_order(&req.order) {
+            Ok(order) => Some(order),
+            // Maybe another counter's, by our order number.
+            Err(crate::ledger::LedgerError::NotFound(_)) if self.central().is_some() => None,
+            Err(e) => return Err(e.into()),
+        };
+        let what = match &order {
+            Some(o) => format!("refund order #{}", o.id),
+            None => format!("refund order {}", req.order.trim()),
+        };
+        let manager = self.ledger.verify_manager_pin(&req.manager_pin, &what)?;
+        let order = match order {
+            Some(order) => order,
+            None => self.import_for_refund(req.order.trim(), manager.id).await?,
+        };
         let amount = match req
             .amount
             .as_deref()
@@ -69,20 +81,95 @@ impl Engine {
             )));
         }
         let outer = outer_refund_no();
-        let refund = self.ledger.insert_refund(&crate::ledger::NewRefund {
-            order_id: order.id,
-            shift_id: shift.id,
-            outer_refund_no: &outer,
-            amount_minor: amount,
-            reason,
-            approved_by: manager.id,
-        })?;
+        let write = |central: Option<&CentralOrder>| -> Result<Refund, CashierError> {
+            Ok(self.ledger.insert_refund(&crate::ledger::NewRefund {
+                order_id: order.id,
+                shift_id: shift.id,
+                outer_refund_no: &outer,
+                amount_minor: amount,
+                reason,
+                approved_by: manager.id,
+                central_cap_minor: central.map(|c| c.amount_minor - c.refunded_elsewhere_minor),
+            })?)
+        };
+        let refund = match self.central() {
+            // Every counter's refunds of this order under its row lock.
+            Some(link) => {
+                link.refund_locked(&order.merchant_order_no, !order.imported, Box::new(write))
+                    .await?
+            }
+            None => write(None)?,
+        };
         crashpoint::hit(crashpoint::REFUND_COMMITTED);
         let _busy = self.claim('r', refund.id).ok_or_else(|| {
             CashierError::Busy(format!("refund #{} is being checked; try again", refund.id))
         })?;
         self.emit_refund(&refund);
         self.send_refund(&refund).await
+    }
+
+    /// Whether an order to refund exists: this till's (by id or either
+    /// number), or another counter's in the central books (by our number).
+    /// Asked before a PIN is asked for.
+    pub async fn check_refundable_exists(&self, reference: &str) -> Result<(), CashierError> {
+        match self.ledger.find_order(reference) {
+            Ok(_) => Ok(()),
+            Err(crate::ledger::LedgerError::NotFound(what)) => match self.central() {
+                None => Err(crate::ledger::LedgerError::NotFound(what).into()),
+                Some(link) => match link.find_order(reference.trim()).await {
+                    Ok(Some(_)) => Ok(()),
+                    Ok(None) => Err(CashierError::NotFound(format!(
+                        "order {:?} not found here or in the central books",
+                        reference.trim()
+                    ))),
+                    Err(CashierError::Central(why)) => Err(CashierError::Central(format!(
+                        "order {:?} is not this counter's, and another counter's order can be found and refunded only while the central books can be reached ({why})",
+                        reference.trim()
+                    ))),
+                    Err(e) => Err(e),
+                },
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Another counter's order, found in the central books by our order
+    /// number, copied here to be refunded (it must be PAID, in these books).
+    async fn import_for_refund(
+        &self,
+        merchant_order_no: &str,
+        manager_id: i64,
+    ) -> Result<crate::ledger::Order, CashierError> {
+        let Some(link) = self.central() else {
+            return Err(CashierError::NotFound(format!(
+                "order {merchant_order_no:?} not found"
+            )));
+        };
+        let found = link.find_order(merchant_order_no).await.map_err(|e| match e {
+            CashierError::Central(why) => CashierError::Central(format!(
+                "order {merchant_order_no} is not this counter's, and another counter's order can be found and refunded only while the central books can be reached ({why})"
+            )),
+            other => other,
+        })?;
+        let Some(found) = found else {
+            return Err(CashierError::NotFound(format!(
+                "order {merchant_order_no:?} not found here or in the central books"
+            )));
+        };
+        if !self.owns(&crate::books::Books::parse(&found.books)) {
+            return Err(CashierError::ShiftMode(format!(
+                "order {merchant_order_no} was taken for {}; it can only be refunded from there",
+                crate::books::Books::parse(&found.books).describe()
+            )));
+        }
+        if found.status != "PAID" {
+            return Err(CashierError::Input(format!(
+                "order {merchant_order_no} is {}, only PAID orders can be refunded",
+                found.status
+            )));
+        }
+        let shift = self.require_shift()?;
+        Ok(self.ledger.import_order(&found, shift.id, manager_id)?)
     }
 
     /// Sends (or re-sends, with the same `outer_refund_no`) a PENDING refund.

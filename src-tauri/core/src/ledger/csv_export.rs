@@ -98,7 +98,7 @@ impl Ledger {
         let mut stmt = conn.prepare(
             "SELECT o.id, o.created_at, o.merchant_order_no, o.payment_no, o.wallet, o.flow, o.status,
                     o.currency, o.amount_minor, st.name, o.subject, o.error
-             FROM orders o JOIN staff st ON st.id = o.staff_id WHERE o.shift_id = ?1 ORDER BY o.id",
+             FROM orders o JOIN staff st ON st.id = o.staff_id WHERE o.shift_id = ?1 AND o.imported = 0 ORDER BY o.id",
         )?;
         let mut rows = Vec::new();
         let mut q = stmt.query(params![shift.id])?;

@@ -5,7 +5,7 @@
 
 use super::{now_ms, Ledger, LedgerError};
 use crate::books::Books;
-use crate::daybook::DayRow;
+use crate::daybook::{BooksRow, DayRow};
 use crate::hipopay::statement::LineKind;
 use crate::money::Currency;
 use crate::statement_match::{BookEntry, EntryState, MatchReport};
@@ -53,7 +53,7 @@ impl Ledger {
         let mut paid = conn.prepare(&format!(
             "SELECT COALESCE(o.counter, ?3), o.wallet, o.currency, COUNT(*), SUM(o.amount_minor)
              FROM orders o JOIN shifts s ON s.id = o.shift_id
-             WHERE o.status = 'PAID' AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}
+             WHERE o.status = 'PAID' AND o.imported = 0 AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}
              GROUP BY 1, 2, 3"
         ))?;
         for row in paid.query_map(params![from, to, own], |r| {
@@ -109,7 +109,7 @@ impl Ledger {
         let mut out = BTreeMap::new();
         let mut orders = conn.prepare(&format!(
             "SELECT COALESCE(o.counter, ?3), COUNT(*) FROM orders o JOIN shifts s ON s.id = o.shift_id
-             WHERE o.status = 'PENDING' AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}
+             WHERE o.status = 'PENDING' AND o.imported = 0 AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}
              GROUP BY 1"
         ))?;
         for row in orders.query_map(params![from, to, own], |r| Ok((r.get(0)?, r.get(1)?)))? {
@@ -144,7 +144,7 @@ impl Ledger {
         let mut orders = conn.prepare(&format!(
             "SELECT COALESCE(o.counter, ?3), o.merchant_order_no, o.status, o.currency, o.amount_minor, o.created_at
              FROM orders o JOIN shifts s ON s.id = o.shift_id
-             WHERE o.created_at >= ?1 AND o.created_at < ?2 AND {clause}"
+             WHERE o.imported = 0 AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}"
         ))?;
         let rows = orders.query_map(params![from, to, own], |r| {
             let status: String = r.get(2)?;
@@ -189,6 +189,70 @@ impl Ledger {
                 amount_minor: r.get(4)?,
                 created_at: r.get(5)?,
             })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+        Ok(out)
+    }
+
+    /// `books export` on this till alone: its payments and refunds made in
+    /// `[from, to)`, every status.
+    pub fn export_rows(
+        &self,
+        from: i64,
+        to: i64,
+        own: &str,
+        books: &Books,
+    ) -> Result<Vec<BooksRow>, LedgerError> {
+        let conn = self.conn();
+        let clause = books_clause(books);
+        let mut out = Vec::new();
+        let mut orders = conn.prepare(&format!(
+            "SELECT COALESCE(o.counter, ?3), o.created_at, o.merchant_order_no, o.payment_no, o.wallet,
+                    o.status, o.currency, o.amount_minor, st.name, o.subject, o.error
+             FROM orders o JOIN shifts s ON s.id = o.shift_id JOIN staff st ON st.id = o.staff_id
+             WHERE o.imported = 0 AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}"
+        ))?;
+        let rows = orders.query_map(params![from, to, own], |r| {
+            Ok(BooksRow::new(
+                r.get(0)?,
+                false,
+                r.get(1)?,
+                [Some(r.get(2)?), r.get(3)?, None, None],
+                r.get(4)?,
+                r.get(5)?,
+                currency(&r.get::<_, String>(6)?)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+        let mut refunds = conn.prepare(&format!(
+            "SELECT r.created_at, o.merchant_order_no, o.payment_no, r.outer_refund_no, r.refund_no,
+                    o.wallet, r.status, o.currency, r.amount_minor, st.name, r.reason, r.error
+             FROM refunds r JOIN orders o ON o.id = r.order_id JOIN shifts s ON s.id = r.shift_id
+                  JOIN staff st ON st.id = r.approved_by
+             WHERE r.created_at >= ?1 AND r.created_at < ?2 AND {clause}"
+        ))?;
+        let rows = refunds.query_map(params![from, to], |r| {
+            Ok(BooksRow::new(
+                own.to_string(),
+                true,
+                r.get(0)?,
+                [Some(r.get(1)?), r.get(2)?, Some(r.get(3)?), r.get(4)?],
+                r.get(5)?,
+                r.get(6)?,
+                currency(&r.get::<_, String>(7)?)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+            ))
         })?;
         for row in rows {
             out.push(row?);

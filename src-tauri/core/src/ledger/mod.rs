@@ -11,6 +11,7 @@ mod report;
 mod schema;
 mod shifts;
 mod staff;
+pub mod sync;
 
 pub use orders::{NewOrder, Order, OrderFilter, OrderStatus, OrderUpdate, PaymentFlow};
 pub use refunds::{NewRefund, Refund, RefundStatus, SETTLE_AFTER};

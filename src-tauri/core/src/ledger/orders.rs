@@ -109,6 +109,8 @@ pub struct Order {
     pub next_check_at: Option<i64>,
     /// Closed on HipoPay's "no such order": when it is asked about once more.
     pub recheck_at: Option<i64>,
+    /// A copy of another counter's order, kept to refund it here.
+    pub imported: bool,
 }
 
 impl Order {
@@ -299,6 +301,7 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         checks: r.get("checks")?,
         next_check_at: r.get("next_check_at")?,
         recheck_at: r.get("recheck_at")?,
+        imported: r.get::<_, i64>("imported")? != 0,
     })
 }
 
@@ -623,7 +626,9 @@ impl Ledger {
     }
 
     pub fn list_orders(&self, filter: &OrderFilter) -> Result<Vec<Order>, LedgerError> {
-        let mut clauses: Vec<String> = Vec::new();
+        // This till's own orders: copies of other counters' orders refunded
+        // here are found by number, never listed.
+        let mut clauses: Vec<String> = vec!["o.imported = 0".into()];
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         let mut arg = |clause: &str, value: Box<dyn ToSql>| {
             args.push(value);
@@ -675,11 +680,7 @@ impl Ledger {
             }
             clauses.push(format!("({})", alternatives.join(" OR ")));
         }
-        let where_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
+        let where_sql = format!(" WHERE {}", clauses.join(" AND "));
         let limit = filter.limit.unwrap_or(200).min(10_000);
         let sql = format!(
             "{SELECT_ORDER}{where_sql} ORDER BY o.created_at DESC, o.id DESC LIMIT {limit}"

@@ -189,6 +189,9 @@ pub struct NewRefund<'a> {
     pub amount_minor: Option<i64>,
     pub reason: &'a str,
     pub approved_by: i64,
+    /// What the central books still allow to refund of this order (other
+    /// counters' refunds of it taken off); none when there are none.
+    pub central_cap_minor: Option<i64>,
 }
 
 impl Ledger {
@@ -212,7 +215,10 @@ impl Ledger {
                 order.status.as_str()
             )));
         }
-        let refundable = order.refundable_minor();
+        let refundable = match new.central_cap_minor {
+            Some(cap) => order.refundable_minor().min(cap.max(0)),
+            None => order.refundable_minor(),
+        };
         let cur = order.amount.currency;
         let amount = new.amount_minor.unwrap_or(refundable);
         if amount <= 0 || refundable <= 0 {
@@ -477,6 +483,7 @@ mod tests {
                 amount_minor: Some(1000),
                 reason: "test",
                 approved_by: boss.id,
+                central_cap_minor: None,
             })
             .unwrap();
         l.record_refund_sent(refund.id, 0).unwrap();

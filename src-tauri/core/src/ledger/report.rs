@@ -73,7 +73,7 @@ impl Ledger {
         let mut sums: BTreeMap<Key, [i64; 4]> = BTreeMap::new();
         let mut stmt = conn.prepare(
             "SELECT wallet, currency, COUNT(*), SUM(amount_minor) FROM orders
-             WHERE shift_id = ?1 AND status = 'PAID' GROUP BY wallet, currency",
+             WHERE shift_id = ?1 AND status = 'PAID' AND imported = 0 GROUP BY wallet, currency",
         )?;
         for row in stmt.query_map([shift.id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -154,7 +154,7 @@ impl Ledger {
         }
         let mut counts: BTreeMap<String, i64> = BTreeMap::new();
         let mut stmt = conn
-            .prepare("SELECT status, COUNT(*) FROM orders WHERE shift_id = ?1 GROUP BY status")?;
+            .prepare("SELECT status, COUNT(*) FROM orders WHERE shift_id = ?1 AND imported = 0 GROUP BY status")?;
         for row in stmt.query_map([shift.id], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (status, n): (String, i64) = row?;
             counts.insert(status, n);

@@ -162,6 +162,111 @@ CREATE TABLE statement_checks (
 CREATE INDEX refunds_created ON refunds (created_at);
 "#;
 
+/// The central books ([central]): version columns that only grow, an
+/// outbox filled by triggers in the same transaction as each change, and
+/// copies of other counters' orders refunded here.
+const V9: &str = r#"
+-- The central books: every change this till makes is also queued, in the
+-- same transaction (these triggers), for a background task to push.
+CREATE TABLE sync_state (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    -- 1 once [central] is configured: changes are queued from then on.
+    enabled        INTEGER NOT NULL DEFAULT 0,
+    -- This ledger file's identity, to tell a copy restored from a backup.
+    ledger_id      TEXT NOT NULL,
+    counter        TEXT,
+    last_push_at   INTEGER,
+    -- The highest queued change the central books confirmed.
+    pushed_seq     INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    offline_since  INTEGER,
+    refused_rows   INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_state (id, ledger_id) VALUES (1, lower(hex(randomblob(16))));
+
+CREATE TABLE outbox (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl      TEXT NOT NULL,
+    row_key  TEXT NOT NULL,
+    at       INTEGER NOT NULL
+);
+
+-- Copies of other counters' orders, kept here only to refund them here.
+ALTER TABLE orders ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+-- orders: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE orders ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER orders_ver_insert AFTER INSERT ON orders WHEN NEW.ver = 0
+BEGIN UPDATE orders SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id; END;
+CREATE TRIGGER orders_ver_update AFTER UPDATE ON orders WHEN NEW.ver = OLD.ver
+BEGIN UPDATE orders SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE id = NEW.id; END;
+-- payment_attempts: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE payment_attempts ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER payment_attempts_ver_insert AFTER INSERT ON payment_attempts WHEN NEW.ver = 0
+BEGIN UPDATE payment_attempts SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id; END;
+CREATE TRIGGER payment_attempts_ver_update AFTER UPDATE ON payment_attempts WHEN NEW.ver = OLD.ver
+BEGIN UPDATE payment_attempts SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE id = NEW.id; END;
+-- refunds: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE refunds ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER refunds_ver_insert AFTER INSERT ON refunds WHEN NEW.ver = 0
+BEGIN UPDATE refunds SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id; END;
+CREATE TRIGGER refunds_ver_update AFTER UPDATE ON refunds WHEN NEW.ver = OLD.ver
+BEGIN UPDATE refunds SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE id = NEW.id; END;
+-- shifts: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE shifts ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER shifts_ver_insert AFTER INSERT ON shifts WHEN NEW.ver = 0
+BEGIN UPDATE shifts SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id; END;
+CREATE TRIGGER shifts_ver_update AFTER UPDATE ON shifts WHEN NEW.ver = OLD.ver
+BEGIN UPDATE shifts SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE id = NEW.id; END;
+-- staff: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE staff ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER staff_ver_insert AFTER INSERT ON staff WHEN NEW.ver = 0
+BEGIN UPDATE staff SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id; END;
+CREATE TRIGGER staff_ver_update AFTER UPDATE ON staff WHEN NEW.ver = OLD.ver
+BEGIN UPDATE staff SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE id = NEW.id; END;
+-- pin_failures: a version that only grows (at least the time of the change, in
+-- ms), so the central books never take an older copy over a newer one.
+ALTER TABLE pin_failures ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER pin_failures_ver_insert AFTER INSERT ON pin_failures WHEN NEW.ver = 0
+BEGIN UPDATE pin_failures SET ver = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE subject = NEW.subject; END;
+CREATE TRIGGER pin_failures_ver_update AFTER UPDATE ON pin_failures WHEN NEW.ver = OLD.ver
+BEGIN UPDATE pin_failures SET ver = max(CAST(unixepoch('subsec') * 1000 AS INTEGER), OLD.ver + 1) WHERE subject = NEW.subject; END;
+-- What is queued: changes made here (pulled copies set their version
+-- themselves and are not sent back).
+CREATE TRIGGER orders_outbox_insert AFTER INSERT ON orders WHEN NEW.ver = 0 AND NEW.imported = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('orders', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER orders_outbox_update AFTER UPDATE ON orders WHEN NEW.ver = OLD.ver AND NEW.imported = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('orders', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER payment_attempts_outbox_insert AFTER INSERT ON payment_attempts WHEN NEW.ver = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('payment_attempts', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER payment_attempts_outbox_update AFTER UPDATE ON payment_attempts WHEN NEW.ver = OLD.ver AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('payment_attempts', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER refunds_outbox_insert AFTER INSERT ON refunds WHEN NEW.ver = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('refunds', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER refunds_outbox_update AFTER UPDATE ON refunds WHEN NEW.ver = OLD.ver AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('refunds', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER shifts_outbox_insert AFTER INSERT ON shifts WHEN NEW.ver = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('shifts', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER shifts_outbox_update AFTER UPDATE ON shifts WHEN NEW.ver = OLD.ver AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('shifts', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER staff_outbox_insert AFTER INSERT ON staff WHEN NEW.ver = 0 AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('staff', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER staff_outbox_update AFTER UPDATE ON staff WHEN NEW.ver = OLD.ver AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('staff', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER audit_log_outbox_insert AFTER INSERT ON audit_log WHEN (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('audit_log', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER pin_failures_outbox_insert AFTER INSERT ON pin_failures WHEN NEW.ver = 0 AND NEW.subject LIKE 'staff:%' AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('pin_failures', NEW.subject, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER pin_failures_outbox_update AFTER UPDATE ON pin_failures WHEN NEW.ver = OLD.ver AND NEW.subject LIKE 'staff:%' AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('pin_failures', NEW.subject, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER pin_failures_outbox_delete AFTER DELETE ON pin_failures WHEN OLD.subject LIKE 'staff:%' AND (SELECT enabled FROM sync_state WHERE id = 1) = 1
+BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('pin_failures', OLD.subject, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -172,6 +277,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 

@@ -1,0 +1,98 @@
+//! Central books end to end: several tills (real `cashier-cli` processes,
+//! each with its own SQLite ledger) against one real PostgreSQL server the
+//! test starts itself, and one HipoPay sandbox. One module per concern.
+#![allow(clippy::unwrap_used)]
+
+use cashier_testkit as common;
+
+mod faults;
+mod refunds;
+mod reports;
+mod security;
+mod staff;
+
+use common::pg::PgServer;
+use common::{Counter, MANAGER_PIN};
+use serde_json::Value;
+
+const OWNER: &str = "cashier";
+const OWNER_PASSWORD: &str = "owner-pw-1";
+
+fn s(v: &Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
+/// A PostgreSQL server with the shop's database, owned by `cashier`.
+fn server() -> PgServer {
+    let pg = PgServer::start();
+    pg.create_owner_and_database(OWNER, OWNER_PASSWORD, "cashier");
+    pg
+}
+
+/// A till named `name` on the central books, as the owner role, staffed
+/// (Mei the manager, Bo the cashier) with a shift open. Beside `first`
+/// when given (same HipoPay merchant); its staff then come from the
+/// central books.
+async fn till(pg: &PgServer, name: &str, first: Option<&Counter>) -> Counter {
+    let c = match first {
+        Some(other) => Counter::beside(other),
+        None => Counter::start().await,
+    };
+    c.name(name);
+    c.join_central(&pg.url(OWNER, "cashier"), OWNER_PASSWORD);
+    match first {
+        None => c.open_shift().await,
+        Some(_) => {
+            let r = push(&c).await;
+            assert_eq!(r["remaining"], 0, "{r}");
+            let r = c
+                .cli(
+                    &["shift", "open", "--staff", "Bo"],
+                    &[("CASHIER_PIN", common::CASHIER_PIN)],
+                )
+                .await;
+            assert_eq!(r.code, 0, "Bo's PIN works at {name}: {}", r.stderr);
+        }
+    }
+    c
+}
+
+/// `books push --json`, which must succeed.
+async fn push(c: &Counter) -> Value {
+    let r = c.cli(&["books", "push", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    r.json()
+}
+
+/// Rows of a table in the central books, as text, for comparing.
+fn central_rows(pg: &PgServer, sql: &str) -> Vec<String> {
+    let out = pg.sql("cashier", sql);
+    out.lines()
+        .map(str::to_string)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// A refund by a manager at `c`, as the CLI answers it.
+async fn refund(c: &Counter, order: &str, amount: &str) -> common::CliOutput {
+    c.cli(
+        &["refund", order, "--amount", amount, "--json"],
+        &[("CASHIER_MANAGER_PIN", MANAGER_PIN)],
+    )
+    .await
+}
+
+/// A session as the database's owner, for a test to look and lock.
+async fn owner_connection(pg: &PgServer) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(
+        &format!(
+            "{} password={OWNER_PASSWORD}",
+            pg.conninfo(OWNER, "cashier")
+        ),
+        tokio_postgres::NoTls,
+    )
+    .await
+    .unwrap();
+    tokio::spawn(conn);
+    client
+}
