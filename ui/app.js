@@ -22,10 +22,11 @@ import orders from './screens/orders.js';
 import attention from './screens/attention.js';
 import refund from './screens/refund.js';
 import shift from './screens/shift.js';
+import store from './screens/store.js';
 import settings from './screens/settings.js';
 
 const screens = {
-  startup, 'first-run': firstRun, login, sale, progress, qr, orders, attention, refund, shift, settings,
+  startup, 'first-run': firstRun, login, sale, progress, qr, orders, attention, refund, shift, store, settings,
 };
 
 const state = {
@@ -33,6 +34,7 @@ const state = {
   busy: false, // a payment is being waited on: navigation stays put
   attention: { orders: [], refunds: [], locks: [] },
   scannerLink: null, // latest scanner-status event
+  books: null, // latest books-sync event (null: the till keeps no central books)
   notStarted: false, // the core could not start: only the start-up screen shows
 };
 
@@ -101,6 +103,7 @@ async function refreshStatus() {
     return state.status;
   }
   const st = state.status;
+  state.books = null; // the status's own is as new
   document.body.classList.toggle('no-staff', st.staff_count === 0);
   sounds.setEnabled(st.sounds);
   if (st.language && st.language !== getLanguage()) applyLanguage(st.language);
@@ -135,6 +138,27 @@ function updateHeader() {
     el.classList.add('bad');
   }
   el.title = link?.error || '';
+  updateBooks();
+}
+
+/** The central books' state: up to date, behind by N, or offline since. */
+function updateBooks() {
+  const el = $('#books-status');
+  const b = state.books || state.status?.books;
+  el.hidden = !b;
+  if (!b) return;
+  el.classList.remove('ok', 'behind', 'bad');
+  if (b.offline_since) {
+    el.textContent = t('books.offline', { time: formatWhen(b.offline_since, false), count: b.outbox });
+    el.classList.add('bad');
+  } else if (b.outbox > 0) {
+    el.textContent = t('books.behind', { count: b.outbox });
+    el.classList.add('behind');
+  } else {
+    el.textContent = t('books.online');
+    el.classList.add('ok');
+  }
+  el.title = [t('books.hint'), b.last_error || ''].filter(Boolean).join('\n');
 }
 
 function updateAttentionBadge(count, reviewCount) {
@@ -225,9 +249,9 @@ function handleTyped(text, target) {
 
 function onKeyDown(e) {
   if (pinDialogOpen() || e.defaultPrevented) return;
-  if (e.altKey && /^[1-5]$/.test(e.key)) {
+  if (e.altKey && /^[1-6]$/.test(e.key)) {
     e.preventDefault();
-    go(['sale', 'orders', 'attention', 'shift', 'settings'][Number(e.key) - 1]);
+    go(['sale', 'orders', 'attention', 'shift', 'settings', 'store'][Number(e.key) - 1]);
     return;
   }
   screens[current]?.onKeyDown?.(e);
@@ -249,6 +273,10 @@ function wireEvents() {
     state.scannerLink = p;
     updateHeader();
     if (p && !p.connected && p.error) toast(t('scanner.problem'), { type: 'warn', detail: p.error });
+  }).catch(toastError);
+  api.on('books-sync', (sync) => {
+    state.books = sync;
+    updateBooks();
   }).catch(toastError);
   api.on('reconciled', (report) => {
     forAll('onReconciled', report);

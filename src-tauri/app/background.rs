@@ -1,6 +1,6 @@
 //! Work the app does on its own: forwarding the engine's changes to the
-//! windows, reconciling unclear payments at start-up and every minute, and
-//! reading a serial scanner.
+//! windows, reconciling unclear payments at start-up and every minute,
+//! pushing to the central books, and reading a serial scanner.
 
 use crate::events::{AppEvent, PaymentEnded, ScannerLine};
 use crate::state::{AppState, ScannerStatus};
@@ -11,6 +11,10 @@ use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::error::RecvError;
 
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
+/// How often the outbox is pushed to the central books while they answer;
+/// while they do not, the wait doubles up to `PUSH_BACK_OFF_MAX`.
+const PUSH_EVERY: Duration = Duration::from_secs(2);
+const PUSH_BACK_OFF_MAX: Duration = Duration::from_secs(30);
 
 /// What runs once a till is up (at launch, or when a start that failed is
 /// tried again): its events reach the windows and the serial scanner is read.
@@ -87,6 +91,35 @@ pub async fn reconcile_once(app: &AppHandle) {
     if let Ok(report) = engine.reconcile(Scope::Due).await {
         AppEvent::Reconciled(report).emit(app);
     }
+}
+
+/// Pushes the outbox to the central books (when the till keeps them) in a
+/// task of its own, so a sale never waits on the server, and tells the
+/// header how far behind the books are.
+pub fn push_periodically(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut wait = PUSH_EVERY;
+        loop {
+            // The till of the moment: settings may have replaced it.
+            let till = app.try_state::<AppState>().and_then(|s| s.till().ok());
+            if let Some(till) = till {
+                match till.push_central().await {
+                    Ok(Some(sync)) => {
+                        wait = if sync.offline_since.is_some() {
+                            (wait * 2).min(PUSH_BACK_OFF_MAX)
+                        } else {
+                            PUSH_EVERY
+                        };
+                        AppEvent::BooksSync(sync).emit(&app);
+                    }
+                    Ok(None) => wait = PUSH_EVERY,
+                    Err(e) => eprintln!("cashier: central books: {e}"),
+                }
+            }
+            tokio::time::sleep(wait).await;
+        }
+    });
 }
 
 /// (Re)starts the serial scanner reader from the current config.

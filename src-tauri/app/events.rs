@@ -11,6 +11,7 @@ use crate::contract::EventSpec;
 use crate::state::ScannerStatus;
 use cashier_core::customer_view::CustomerView;
 use cashier_core::engine::ReconcileReport;
+use cashier_core::ledger::sync::SyncState;
 use cashier_core::ledger::{Order, Refund};
 use cashier_core::CashierError;
 use schemars::JsonSchema;
@@ -127,5 +128,7 @@ events! {
     ScannerStatus(ScannerStatus) = "scanner-status" to COUNTER;
     /// A background reconcile pass finished.
     Reconciled(ReconcileReport) = "reconciled" to COUNTER;
+    /// This till's pushing to the central books, after each push.
+    BooksSync(SyncState) = "books-sync" to COUNTER;
     CustomerView(CustomerViewUpdate) = "customer-view" to CUSTOMER;
 }

@@ -29,6 +29,17 @@ pub struct Options {
     pub ledger_bytes: Option<Vec<u8>>,
     /// Opens the customer display window at start.
     pub customer_display: bool,
+    /// Central books: this till's counter name, the PostgreSQL URL and
+    /// the password (kept in a 0600 file the config names).
+    pub central: Option<CentralBooks>,
+}
+
+/// A shop's counter on central books, in Hong Kong (UTC+8, HipoPay's own
+/// time zone: the shop's day and the statement's day are one).
+pub struct CentralBooks {
+    pub counter: &'static str,
+    pub url: String,
+    pub password: String,
 }
 
 pub struct App {
@@ -73,6 +84,25 @@ impl App {
                 options.language.unwrap_or("en"),
                 options.customer_display,
         );
+        let good_config = match &options.central {
+            Some(central) => {
+                use std::os::unix::fs::PermissionsExt;
+                let pw = dir.path().join("central.password");
+                std::fs::write(&pw, format!("{}\n", central.password)).expect("password file");
+                std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600))
+                    .expect("0600");
+                format!(
+                    "{}\n[central]\nurl = \"{}\"\npassword_file = \"{}\"\n",
+                    good_config.replace(
+                        "[terminal]\n",
+                        &format!("[terminal]\ncounter = \"{}\"\n", central.counter)
+                    ),
+                    central.url,
+                    pw.display()
+                )
+            }
+            None => good_config,
+        };
         let config_text = match options.break_config {
             Some(damage) => damage(&good_config),
             None => good_config.clone(),
@@ -83,12 +113,15 @@ impl App {
             std::fs::write(&db_file, bytes).expect("ledger bytes");
         }
         let x = XServer::start();
-        let env = [
+        let mut env = vec![
             ("DISPLAY", PathBuf::from(&x.display)),
             ("CASHIER_CONFIG", config.clone()),
             ("CASHIER_DB", db_file.clone()),
             ("CASHIER_EXPORT_DIR", export_dir.clone()),
         ];
+        if options.central.is_some() {
+            env.push(("TZ", PathBuf::from("Asia/Hong_Kong")));
+        }
         let (client, driver) = launch(Path::new(env!("CARGO_BIN_EXE_cashier")), &env).await;
         let app = App {
             client,

@@ -6,6 +6,7 @@
 
 mod app;
 mod page;
+mod store;
 
 use app::{App, Options, MANAGER_PIN};
 use fantoccini::Locator;

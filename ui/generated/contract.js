@@ -2,13 +2,15 @@
 // src-tauri/app/contract.rs. Do not edit: run scripts/contract, and
 // `cargo test -p cashier` fails while this file is stale.
 
-/** @typedef {{ attention_count: number, currencies: Array<Currency>, currency: Currency, demo: boolean, language: string, scanner: ScannerView, shift: Shift|null, sounds: boolean, staff_count: number, version: string }} AppStatus */
+/** @typedef {{ attention_count: number, books: SyncState|null, currencies: Array<Currency>, currency: Currency, demo: boolean, language: string, scanner: ScannerView, shift: Shift|null, sounds: boolean, staff_count: number, version: string }} AppStatus */
 /** @typedef {{ amount: string, approved_by: string, count: number, currency: Currency }} ApproverTotals */
 /** @typedef {{ locks: Array<PinLock>, orders: Array<Order>, refunds: Array<Refund> }} Attention */
 /** @typedef {string} Books */
 /** @typedef {{ from: string, id: number, kind: string, number: string, paid_after_abandon: boolean, to: string }} Change */
 /** @typedef {{ amount: string, rate: string }} CnyEquivalent */
 /** @typedef {{ kind: ErrorKind|null, message: string, ok: boolean, rate: string|null }} ConnectionTest */
+/** @typedef {{ counter: string, totals: Array<WalletTotals>, unclear: number }} CounterDay */
+/** @typedef {{ counter: string, errors: string|null, lag_secs: number, last_push_at: string|null, outbox: number, pushed_rows: number, refused_rows: number }} CounterStatus */
 /**
  * The currencies HipoPay settles (document section 11.3).
  */
@@ -21,9 +23,13 @@
  */
 /** @typedef {{ demo: boolean, language: string, view: CustomerView }} CustomerViewUpdate */
 /**
+ * `books day`: the store's day, per counter and in all.
+ */
+/** @typedef {{ counters: Array<CounterDay>, date: string, matches_statement: boolean|null, totals: Array<WalletTotals>, unclear: number }} DayReport */
+/**
  * What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
  */
-/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"locked"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"} ErrorKind */
+/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"locked"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"|"central"} ErrorKind */
 /**
  * An error as the UI and `--json` see it.
  */
@@ -32,6 +38,14 @@
 /** @typedef {{ agent_no: string, base_url: string, key_file: string|null, key_loaded: boolean, merchant_no: string }} HipoPayView */
 /** @typedef {{ manager_pin: string }} KeyImport */
 /** @typedef {{ key_file: string, key_loaded: boolean }} KeyImported */
+/**
+ * A payment or refund the two books do not agree on.
+ */
+/** @typedef {{ counter: string|null, currency: Currency, hipopay: Side|null, kind: string, line: number|null, merchant_order_no: string, ours: Side|null, outer_refund_no: string|null }} MatchItem */
+/**
+ * `books match`: the day, how many agree, and each that does not.
+ */
+/** @typedef {{ date: string, differs: Array<MatchItem>, hipopay_only: Array<MatchItem>, matched: number, matches: boolean, ours_only: Array<MatchItem> }} MatchReport */
 /**
  * Demo or live, as orders and reports show it.
  */
@@ -94,6 +108,10 @@
 /** @typedef {{ pin: string, staff: string }} ShiftOpen */
 /** @typedef {{ by_wallet: Array<WalletTotals>, cashier: string, closed_at: string|null, expired_count: number, failed_count: number, mode: Mode|null, open: boolean, opened_at: string, order_count: number, paid_count: number, pending_count: number, pending_refund_count: number, refunds_by_approver: Array<ApproverTotals>, shift_id: number, totals: Array<CurrencyTotals> }} ShiftReport */
 /** @typedef {{ amount: string, currency: Currency|null }} ShowAmount */
+/**
+ * One side's view of an entry: its status and amount.
+ */
+/** @typedef {{ amount: string, status: string }} Side */
 /** @typedef {{ active: boolean, id: number, name: string, role: Role }} Staff */
 /** @typedef {{ manager_pin: string|null, name: string, pin: string, role: Role }} StaffAdd */
 /** @typedef {{ manager_pin: string, name: string }} StaffDeactivate */
@@ -106,6 +124,15 @@
  * PC started from a launcher has no terminal where a message would be read.
  */
 /** @typedef {{ config_file: string, db_file: string, kind: ErrorKind, message: string }} StartupProblem */
+/** @typedef {{ date: string|null, manager_pin: string }} StoreArgs */
+/**
+ * A day of the store, as the Store view shows it.
+ */
+/** @typedef {{ central: boolean, central_error: string|null, counter: string, counters: Array<CounterStatus>, report: DayReport }} StoreDay */
+/**
+ * What the header and `books status` show of this till's pushing.
+ */
+/** @typedef {{ counter: string|null, enabled: boolean, last_error: string|null, last_push_at: string|null, ledger_id: string, offline_since: string|null, oldest_waiting: string|null, outbox: number, pushed_seq: number, refused_rows: number }} SyncState */
 /**
  * How the line a serial scanner sends ends.
  */
@@ -144,6 +171,8 @@ export const COMMANDS = Object.freeze({
   review_clear: Object.freeze({ fn: 'reviewClear', args: Object.freeze({ manager_pin: 'required', order_id: 'required' }), returns: "Order", windows: ['main'] }),
   refund: Object.freeze({ fn: 'refund', args: Object.freeze({ amount: 'optional', manager_pin: 'required', order_id: 'required', reason: 'optional' }), returns: "Refund", windows: ['main'] }),
   refund_settle: Object.freeze({ fn: 'refundSettle', args: Object.freeze({ manager_pin: 'required', refund_id: 'required', refunded: 'required' }), returns: "Refund", windows: ['main'] }),
+  store_day: Object.freeze({ fn: 'storeDay', args: Object.freeze({ date: 'optional', manager_pin: 'required' }), returns: "StoreDay", windows: ['main'] }),
+  store_match: Object.freeze({ fn: 'storeMatch', args: Object.freeze({ date: 'optional', manager_pin: 'required' }), returns: "MatchReport", windows: ['main'] }),
   settings_get: Object.freeze({ fn: 'settingsGet', args: Object.freeze({}), returns: "SettingsView", windows: ['main'] }),
   settings_save: Object.freeze({ fn: 'settingsSave', args: Object.freeze({ manager_pin: 'optional', settings: 'required' }), returns: "SettingsView", windows: ['main'] }),
   key_import: Object.freeze({ fn: 'keyImport', args: Object.freeze({ manager_pin: 'required' }), returns: "KeyImported|null", windows: ['main'] }),
@@ -182,6 +211,8 @@ export const COMMANDS = Object.freeze({
  *   reviewClear: (args: ReviewClear) => Promise<Order>,
  *   refund: (args: RefundArgs) => Promise<Refund>,
  *   refundSettle: (args: RefundSettle) => Promise<Refund>,
+ *   storeDay: (args: StoreArgs) => Promise<StoreDay>,
+ *   storeMatch: (args: StoreArgs) => Promise<MatchReport>,
  *   settingsGet: (args?: NoArgs) => Promise<SettingsView>,
  *   settingsSave: (args: SettingsSave) => Promise<SettingsView>,
  *   keyImport: (args: KeyImport) => Promise<KeyImported|null>,
@@ -200,6 +231,7 @@ export const EVENTS = Object.freeze({
   "scanner-line": Object.freeze({ window: 'main', payload: "ScannerLine" }),
   "scanner-status": Object.freeze({ window: 'main', payload: "ScannerStatus" }),
   "reconciled": Object.freeze({ window: 'main', payload: "ReconcileReport" }),
+  "books-sync": Object.freeze({ window: 'main', payload: "SyncState" }),
   "customer-view": Object.freeze({ window: 'customer', payload: "CustomerViewUpdate" }),
 });
 
@@ -224,6 +256,7 @@ export const ERROR_KINDS = Object.freeze([
   'storage',
   'scanner',
   'qr_unavailable',
+  'central',
 ]);
 
 /** Every reason an order can carry, with the status it explains. */

@@ -14,6 +14,7 @@ pub mod settings;
 pub mod shift;
 pub mod staff;
 pub mod status;
+pub mod store;
 
 use crate::state::AppState;
 use cashier_core::CashierError;
@@ -79,6 +80,8 @@ commands! {
     orders::review_clear (sync) for [COUNTER];
     orders::refund (asynchronous) for [COUNTER];
     orders::refund_settle (sync) for [COUNTER];
+    store::store_day (asynchronous) for [COUNTER];
+    store::store_match (asynchronous) for [COUNTER];
     settings::settings_get (sync) for [COUNTER];
     settings::settings_save (asynchronous) for [COUNTER];
     settings::key_import (asynchronous) for [COUNTER];

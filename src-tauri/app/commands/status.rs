@@ -3,6 +3,7 @@
 
 use super::{state, NoArgs, Result};
 use crate::state::StartupProblem;
+use cashier_core::ledger::sync::SyncState;
 use cashier_core::ledger::Shift;
 use cashier_core::money::Currency;
 use schemars::JsonSchema;
@@ -30,6 +31,8 @@ pub struct AppStatus {
     shift: Option<Shift>,
     attention_count: usize,
     scanner: ScannerView,
+    /// This till's pushing to the central books; null when it keeps none.
+    books: Option<SyncState>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -58,6 +61,7 @@ pub fn app_status(app: AppHandle, _args: NoArgs) -> Result<AppStatus> {
             wedge_max_gap_ms: config.scanner.wedge_max_gap_ms,
             wedge_min_length: config.scanner.wedge_min_length,
         },
+        books: till.books_sync()?,
     })
 }
 

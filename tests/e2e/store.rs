@@ -1,0 +1,104 @@
+//! The Store view with central books: the app (counter C1) and a second
+//! counter (C2, `cashier-cli`) of the same merchant push to one real
+//! PostgreSQL server; the header says the books are up to date, and a
+//! manager sees the day per counter and HipoPay's statement matched.
+
+use crate::app::{App, CentralBooks, Options, MANAGER, MANAGER_PIN};
+use cashier_testkit::pg::PgServer;
+use cashier_testkit::Counter;
+
+const OWNER: &str = "cashier";
+const PASSWORD: &str = "e2e-central-pw";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_store_view_shows_every_counter_and_the_statement_matches() {
+    let pg = PgServer::start();
+    pg.create_owner_and_database(OWNER, PASSWORD, "cashier");
+    let url = pg.url(OWNER, "cashier");
+    let app = App::launch(Options {
+        central: Some(CentralBooks {
+            counter: "C1",
+            url: url.clone(),
+            password: PASSWORD.into(),
+        }),
+        ..Options::default()
+    })
+    .await;
+    app.first_run_and_open_shift().await;
+    app.keypad("12.50").await;
+    app.wait_visible("#scan-ready").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    // The app pushes by itself: the header says when the books have it all.
+    app.wait_attr("#books-status", "class", "books-status ok", 20)
+        .await;
+
+    // Counter C2 of the same merchant: its staff come from the central
+    // books (Mei's PIN works there), and it sells 20.00 by Alipay.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c2 = Counter {
+        sim: app.sim.clone(),
+        config: dir.path().join("cashier.toml"),
+        db: dir.path().join("ledger.sqlite3"),
+        dir,
+    };
+    let c1_config = std::fs::read_to_string(&app.config_file).expect("config");
+    let without_central = &c1_config[..c1_config.find("\n[central]").expect("central")];
+    std::fs::write(&c2.config, format!("{without_central}\n")).expect("c2 config");
+    c2.name("C2");
+    c2.join_central(&url, PASSWORD);
+    let push = c2.cli(&["books", "push", "--json"], &[]).await;
+    assert_eq!(push.code, 0, "{} {}", push.stdout, push.stderr);
+    let shift = c2
+        .cli(
+            &["shift", "open", "--staff", MANAGER],
+            &[("CASHIER_PIN", MANAGER_PIN)],
+        )
+        .await;
+    assert_eq!(shift.code, 0, "Mei's PIN works at C2: {}", shift.stderr);
+    let paid = c2.pay("20.00", "284567890123456789", &[]).await;
+    assert_eq!(paid.json()["status"], "PAID", "{}", paid.stdout);
+    let push = c2.cli(&["books", "push", "--json"], &[]).await;
+    assert_eq!(push.code, 0, "{} {}", push.stdout, push.stderr);
+
+    // The Store view asks a manager's PIN, then shows both counters.
+    app.nav("store").await;
+    app.wait_visible("#pin-dialog").await;
+    app.fill("#pin-dialog-input", MANAGER_PIN).await;
+    app.click("#pin-dialog-ok").await;
+    app.wait_hidden("#pin-dialog").await;
+    app.wait_visible(".store-counter[data-counter=\"C2\"]")
+        .await;
+    let c1 = app.text(".store-counter[data-counter=\"C1\"]").await;
+    assert!(c1.contains("12.50") && c1.contains("WeChat"), "{c1}");
+    let c2_day = app.text(".store-counter[data-counter=\"C2\"]").await;
+    assert!(
+        c2_day.contains("20.00") && c2_day.contains("Alipay"),
+        "{c2_day}"
+    );
+    let scope = app.text("#store-scope").await;
+    assert!(scope.contains("All counters"), "{scope}");
+    assert!(app.text("#store-stamp").await.contains("Not yet matched"));
+
+    // HipoPay's statement: both payments, to the cent.
+    app.click("#btn-store-match").await;
+    app.wait_visible("#store-match").await;
+    let matched = app.text("#store-match").await;
+    assert!(matched.contains("All 2 entries match"), "{matched}");
+    app.wait_attr("#store-stamp", "class", "stamp ok", 10).await;
+    app.screenshot("en", "15-store").await;
+
+    // The server goes away: the header says the books are offline, and a
+    // sale still goes through at once.
+    pg.stop();
+    app.nav("sale").await;
+    app.keypad("3").await;
+    app.wait_visible("#scan-ready").await;
+    app.scanner_burst("134567890123456790").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.wait_attr("#books-status", "class", "books-status bad", 40)
+        .await;
+    let header = app.text("#books-status").await;
+    assert!(header.contains("offline since"), "{header}");
+    app.close().await;
+}
