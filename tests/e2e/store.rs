@@ -58,8 +58,37 @@ async fn the_store_view_shows_every_counter_and_the_statement_matches() {
     assert_eq!(shift.code, 0, "Mei's PIN works at C2: {}", shift.stderr);
     let paid = c2.pay("20.00", "284567890123456789", &[]).await;
     assert_eq!(paid.json()["status"], "PAID", "{}", paid.stdout);
+    let c2_order = paid.json()["merchant_order_no"]
+        .as_str()
+        .expect("order number")
+        .to_string();
     let push = c2.cli(&["books", "push", "--json"], &[]).await;
     assert_eq!(push.code, 0, "{} {}", push.stdout, push.stderr);
+
+    // A customer of C2 comes to C1: the manager finds the order by its
+    // number at the other counters and refunds 5.00 of it here.
+    app.nav("orders").await;
+    app.fill("#orders-search", &c2_order).await;
+    app.wait_visible("#btn-orders-elsewhere").await;
+    app.click("#btn-orders-elsewhere").await;
+    app.wait_visible("#pin-dialog").await;
+    app.fill("#pin-dialog-input", MANAGER_PIN).await;
+    app.click("#pin-dialog-ok").await;
+    app.wait_visible("#screen-refund").await;
+    assert!(app.text("#refund-refundable").await.contains("20.00"));
+    app.click("#refund-partial").await;
+    app.fill("#refund-amount", "5").await;
+    app.fill("#refund-reason", "bought at C2, returned at C1")
+        .await;
+    app.fill("#refund-pin", MANAGER_PIN).await;
+    app.click("#btn-refund-submit").await;
+    app.wait_attr("#refund-result", "data-status", "SUCCESS", 20)
+        .await;
+    let refunds = app.sim.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0].amount_minor, 500);
+    app.wait_attr("#books-status", "class", "books-status ok", 20)
+        .await;
 
     // The Store view asks a manager's PIN, then shows both counters.
     app.nav("store").await;
@@ -71,6 +100,8 @@ async fn the_store_view_shows_every_counter_and_the_statement_matches() {
         .await;
     let c1 = app.text(".store-counter[data-counter=\"C1\"]").await;
     assert!(c1.contains("12.50") && c1.contains("WeChat"), "{c1}");
+    // The refund is C1's (it made it), of C2's Alipay payment.
+    assert!(c1.contains("Alipay") && c1.contains("5.00"), "{c1}");
     let c2_day = app.text(".store-counter[data-counter=\"C2\"]").await;
     assert!(
         c2_day.contains("20.00") && c2_day.contains("Alipay"),
@@ -80,13 +111,13 @@ async fn the_store_view_shows_every_counter_and_the_statement_matches() {
     assert!(scope.contains("All counters"), "{scope}");
     assert!(app.text("#store-stamp").await.contains("Not yet matched"));
 
-    // HipoPay's statement: both payments, to the cent.
+    // HipoPay's statement: both payments and the refund, to the cent.
     app.click("#btn-store-match").await;
     app.wait_visible("#store-match").await;
     let matched = app.text("#store-match").await;
-    assert!(matched.contains("All 2 entries match"), "{matched}");
+    assert!(matched.contains("All 3 entries match"), "{matched}");
     app.wait_attr("#store-stamp", "class", "stamp ok", 10).await;
-    app.screenshot("en", "15-store").await;
+    app.screenshot("en", "17-store").await;
 
     // The server goes away: the header says the books are offline, and a
     // sale still goes through at once.

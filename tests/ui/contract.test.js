@@ -31,7 +31,7 @@ const REQUIRED_IDS = [
   'refund-pin', 'btn-refund-submit', 'refund-error', 'refund-result',
   'screen-shift', 'shift-report', 'btn-shift-export', 'btn-shift-print', 'shift-close-pin', 'btn-shift-close', 'shift-summary',
   'screen-store', 'store-date', 'btn-store-show', 'btn-store-match', 'store-stamp', 'store-report', 'store-match',
-  'books-status',
+  'books-status', 'orders-elsewhere', 'btn-orders-elsewhere',
   'screen-settings', 'btn-key-import', 'btn-test-connection', 'connection-result', 'settings-pin', 'btn-settings-save',
   'set-customer-display',
   'screen-startup', 'startup-what', 'startup-message', 'startup-config-file', 'startup-db-file', 'startup-error',

@@ -60,6 +60,7 @@
 /** @typedef {{ abandoned: boolean, amount: string, code: string|null, counter: string|null, created_at: string, currency: Currency, error: string|null, exchange_rate: string|null, flow: PaymentFlow, id: number, merchant_order_no: string, mode: Mode|null, needs_review: boolean, payment_no: string|null, qr_payload: string|null, reason: Reason|null, refundable: string, refunded: string, shift_id: number, status: OrderStatus, subject: string, updated_at: string, wallet: Wallet }} Order */
 /** @typedef {{ order_id: number }} OrderArgs */
 /** @typedef {{ order: Order, refunds: Array<Refund> }} OrderDetail */
+/** @typedef {{ manager_pin: string, reference: string }} OrderElsewhere */
 /** @typedef {"PENDING"|"PAID"|"FAILED"|"EXPIRED"} OrderStatus */
 /** @typedef {{ day: string|null, search: string|null, status: string|null, wallet: Wallet|null }} OrdersList */
 /** @typedef {{ amount: string, code: string, currency: Currency|null, note: string|null }} PayStart */
@@ -169,6 +170,7 @@ export const COMMANDS = Object.freeze({
   attention_list: Object.freeze({ fn: 'attentionList', args: Object.freeze({}), returns: "Attention", windows: ['main'] }),
   reconcile_now: Object.freeze({ fn: 'reconcileNow', args: Object.freeze({}), returns: "ReconcileReport", windows: ['main'] }),
   review_clear: Object.freeze({ fn: 'reviewClear', args: Object.freeze({ manager_pin: 'required', order_id: 'required' }), returns: "Order", windows: ['main'] }),
+  order_elsewhere: Object.freeze({ fn: 'orderElsewhere', args: Object.freeze({ manager_pin: 'required', reference: 'required' }), returns: "Order", windows: ['main'] }),
   refund: Object.freeze({ fn: 'refund', args: Object.freeze({ amount: 'optional', manager_pin: 'required', order_id: 'required', reason: 'optional' }), returns: "Refund", windows: ['main'] }),
   refund_settle: Object.freeze({ fn: 'refundSettle', args: Object.freeze({ manager_pin: 'required', refund_id: 'required', refunded: 'required' }), returns: "Refund", windows: ['main'] }),
   store_day: Object.freeze({ fn: 'storeDay', args: Object.freeze({ date: 'optional', manager_pin: 'required' }), returns: "StoreDay", windows: ['main'] }),
@@ -209,6 +211,7 @@ export const COMMANDS = Object.freeze({
  *   attentionList: (args?: NoArgs) => Promise<Attention>,
  *   reconcileNow: (args?: NoArgs) => Promise<ReconcileReport>,
  *   reviewClear: (args: ReviewClear) => Promise<Order>,
+ *   orderElsewhere: (args: OrderElsewhere) => Promise<Order>,
  *   refund: (args: RefundArgs) => Promise<Refund>,
  *   refundSettle: (args: RefundSettle) => Promise<Refund>,
  *   storeDay: (args: StoreArgs) => Promise<StoreDay>,

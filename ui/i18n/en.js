@@ -410,4 +410,7 @@ export default {
   'store.order': 'Order',
   'store.none': 'none',
   'err.central': "The shop's central books cannot be reached or refused the request. Sales go on; another counter's order can be refunded once they are back.",
+  'orders.elsewhere': 'Find at the other counters',
+  'orders.elsewhereTitle': 'Manager PIN: order {number}',
+  'orders.elsewhereText': "Not this counter's. With the shop's central books, a manager can refund another counter's order by its number.",
 };

@@ -410,4 +410,7 @@ export default {
   'store.order': '订单',
   'store.none': '无',
   'err.central': '无法连接门店的中央账本，或请求被拒。仍可继续收款；恢复后才能为其他收银台的订单退款。',
+  'orders.elsewhere': '在其他收银台查找',
+  'orders.elsewhereTitle': '经理 PIN：订单 {number}',
+  'orders.elsewhereText': '不是此收银台的订单。有门店中央账本时，经理可按订单号为其他收银台的订单退款。',
 };

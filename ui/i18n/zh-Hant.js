@@ -410,4 +410,7 @@ export default {
   'store.order': '訂單',
   'store.none': '無',
   'err.central': '無法連接門店的中央帳本，或請求被拒。仍可繼續收款；恢復後才能為其他收銀台的訂單退款。',
+  'orders.elsewhere': '在其他收銀台查找',
+  'orders.elsewhereTitle': '經理 PIN：訂單 {number}',
+  'orders.elsewhereText': '不是此收銀台的訂單。有門店中央帳本時，經理可按訂單號為其他收銀台的訂單退款。',
 };

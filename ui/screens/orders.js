@@ -4,6 +4,7 @@
 import { t } from '../i18n/index.js';
 import { $, h, chip, money, walletName, formatWhen, splitIso, toastError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
+import { askPin } from '../pin-dialog.js';
 
 let ctx;
 let selectedId = null;
@@ -49,6 +50,8 @@ async function load() {
     lastList = list;
     $('#orders-list').replaceChildren(...list.map((o) => row(o, f.day === 'all')));
     $('#orders-empty').hidden = list.length > 0;
+    // Another counter's order, by our number: only with central books.
+    $('#orders-elsewhere').hidden = list.length > 0 || !f.search || !ctx.state.status?.books;
   } catch (err) {
     if (seq === loadSeq) toastError(err);
   }
@@ -134,6 +137,20 @@ async function check(id) {
   }
 }
 
+/** Another counter's order: found in the central books (a manager's PIN), then refunded here. */
+async function refundElsewhere() {
+  const reference = $('#orders-search').value.trim();
+  if (!reference) return;
+  let order = null;
+  const found = await askPin({
+    title: t('orders.elsewhereTitle', { number: reference }),
+    text: t('orders.elsewhereText'),
+    run: async (pin) => { order = await ctx.api.orderElsewhere({ reference, manager_pin: pin }); return true; },
+  });
+  if (!found || !order) return;
+  ctx.go('refund', { orderId: order.id, back: 'orders' });
+}
+
 function scheduleReload() {
   clearTimeout(reloadTimer);
   reloadTimer = setTimeout(() => {
@@ -154,6 +171,7 @@ export default {
     $('#orders-search').addEventListener('keydown', (e) => {
       if (e.key === 'Enter') { e.preventDefault(); clearTimeout(searchTimer); load(); }
     });
+    $('#btn-orders-elsewhere').addEventListener('click', refundElsewhere);
     $('#orders-list').addEventListener('click', (e) => {
       const r = e.target.closest('.order-row');
       if (r) openDetail(idFrom(r.dataset.orderId));

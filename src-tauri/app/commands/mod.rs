@@ -78,6 +78,7 @@ commands! {
     orders::attention_list (sync) for [COUNTER];
     orders::reconcile_now (asynchronous) for [COUNTER];
     orders::review_clear (sync) for [COUNTER];
+    orders::order_elsewhere (asynchronous) for [COUNTER];
     orders::refund (asynchronous) for [COUNTER];
     orders::refund_settle (sync) for [COUNTER];
     store::store_day (asynchronous) for [COUNTER];

@@ -111,6 +111,24 @@ pub fn review_clear(app: AppHandle, args: ReviewClear) -> Result<Order> {
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct OrderElsewhere {
+    /// Our order number (another counter's, with central books).
+    reference: String,
+    manager_pin: String,
+}
+
+/// An order to refund that may be another counter's: found here, or in the
+/// central books and copied here (a manager's PIN), for the refund screen.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn order_elsewhere(app: AppHandle, args: OrderElsewhere) -> Result<Order> {
+    let engine = state(&app).engine()?;
+    engine
+        .order_for_refund(&args.reference, &args.manager_pin)
+        .await
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefundArgs {
     order_id: i64,
     /// Everything still refundable when left out.

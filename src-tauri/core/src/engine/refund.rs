@@ -133,6 +133,28 @@ impl Engine {
         }
     }
 
+    /// The order to refund, for a screen that refunds by id: this till's
+    /// own (by id or either number), or another counter's, found in the
+    /// central books by our order number and copied here, which takes a
+    /// manager's PIN (the refund itself asks for it again).
+    pub async fn order_for_refund(
+        &self,
+        reference: &str,
+        manager_pin: &str,
+    ) -> Result<crate::ledger::Order, CashierError> {
+        match self.ledger.find_order(reference) {
+            Ok(order) => Ok(order),
+            Err(crate::ledger::LedgerError::NotFound(_)) if self.central().is_some() => {
+                let manager = self.ledger.verify_manager_pin(
+                    manager_pin,
+                    &format!("refund order {}", reference.trim()),
+                )?;
+                self.import_for_refund(reference.trim(), manager.id).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Another counter's order, found in the central books by our order
     /// number, copied here to be refunded (it must be PAID, in these books).
     async fn import_for_refund(
