@@ -29,7 +29,7 @@
 /**
  * What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
  */
-/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"locked"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"|"central"} ErrorKind */
+/** @typedef {"not_found"|"scanner"|"input"|"code"|"code_used"|"auth"|"locked"|"shift"|"shift_open"|"shift_mode"|"busy"|"config"|"signature"|"clock"|"network"|"declined"|"acquirer"|"storage"|"qr_unavailable"|"central"|"printer"} ErrorKind */
 /**
  * An error as the UI and `--json` see it.
  */
@@ -260,6 +260,7 @@ export const ERROR_KINDS = Object.freeze([
   'scanner',
   'qr_unavailable',
   'central',
+  'printer',
 ]);
 
 /** Every reason an order can carry, with the status it explains. */

@@ -409,6 +409,7 @@ export default {
   'store.theirs': 'HipoPay',
   'store.order': 'Order',
   'store.none': 'none',
+  'err.printer': 'The receipt printer is away (off, out of paper or unplugged). The sale is done; the slip prints when the printer is back.',
   'err.central': "The shop's central books cannot be reached or refused the request. Sales go on; another counter's order can be refunded once they are back.",
   'orders.elsewhere': 'Find at the other counters',
   'orders.elsewhereTitle': 'Manager PIN: order {number}',

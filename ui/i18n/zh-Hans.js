@@ -409,6 +409,7 @@ export default {
   'store.theirs': 'HipoPay',
   'store.order': '订单',
   'store.none': '无',
+  'err.printer': '小票打印机未连接（关机、缺纸或未接上）。交易已完成；打印机恢复后会打印小票。',
   'err.central': '无法连接门店的中央账本，或请求被拒。仍可继续收款；恢复后才能为其他收银台的订单退款。',
   'orders.elsewhere': '在其他收银台查找',
   'orders.elsewhereTitle': '经理 PIN：订单 {number}',

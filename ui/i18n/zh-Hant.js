@@ -409,6 +409,7 @@ export default {
   'store.theirs': 'HipoPay',
   'store.order': '訂單',
   'store.none': '無',
+  'err.printer': '收據印表機未連接（關機、缺紙或未接上）。交易已完成；印表機恢復後會列印收據。',
   'err.central': '無法連接門店的中央帳本，或請求被拒。仍可繼續收款；恢復後才能為其他收銀台的訂單退款。',
   'orders.elsewhere': '在其他收銀台查找',
   'orders.elsewhereTitle': '經理 PIN：訂單 {number}',

@@ -70,6 +70,10 @@ pub enum Command {
     /// the central books ([central] in the config).
     #[command(subcommand)]
     Books(BooksCommand),
+    /// Print a payment's slip again (`--refunds`: its refund slips), or the
+    /// slips that waited while the printer was away (`--pending`). Needs a
+    /// [printer] section in the config.
+    Print(PrintArgs),
     /// Make a signed call to HipoPay (exchange rate) to test the connection and keys.
     Rate {
         #[arg(long, default_value = "wechat")]
@@ -176,6 +180,18 @@ pub enum ShiftCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct PrintArgs {
+    /// Order id, or our or HipoPay's order number.
+    pub order: Option<String>,
+    /// The order's refund slips instead of its payment slip.
+    #[arg(long, requires = "order")]
+    pub refunds: bool,
+    /// Send the slips that wait in the print queue.
+    #[arg(long, conflicts_with_all = ["order", "refunds"])]
+    pub pending: bool,
 }
 
 #[derive(Args, Debug)]

@@ -96,7 +96,12 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
         }
         Command::Shift(cmd) => shift(engine, cmd, j),
         Command::Books(cmd) => crate::books::run(&till, &paths, cmd, j).await,
-        Command::Pay(args) => pay(engine, args, j).await,
+        Command::Pay(args) => {
+            let code = pay(engine, args, j).await;
+            crate::print::after_sale(&till);
+            code
+        }
+        Command::Print(args) => crate::print::run(&till, args, j),
         Command::Qr(args) => qr(engine, args, j).await,
         Command::Order { id } => {
             // HipoPay unreachable or unclear: the order as the ledger has it,
@@ -168,7 +173,11 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
                 },
             )
         }
-        Command::Refund(args) => refund(engine, args, j).await,
+        Command::Refund(args) => {
+            let code = refund(engine, args, j).await;
+            crate::print::after_sale(&till);
+            code
+        }
         Command::RefundSettle {
             refund_id,
             outcome,

@@ -6,6 +6,7 @@ mod books;
 mod commands;
 mod output;
 mod pins;
+mod print;
 
 use args::Cli;
 use clap::Parser;

@@ -24,6 +24,105 @@ pub struct Config {
     /// Central books on PostgreSQL for many counters; without it the till
     /// keeps its own books alone.
     pub central: Option<CentralConfig>,
+    /// The receipt printer; none: no slips.
+    pub printer: Option<PrinterConfig>,
+    /// The shop's name and address, at the top of every slip.
+    #[serde(default)]
+    pub shop: ShopConfig,
+}
+
+/// `[shop]`: what a slip says about the shop.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShopConfig {
+    pub name: String,
+    /// One or more lines.
+    pub address: String,
+}
+
+/// How the printer is connected.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PrinterKind {
+    /// A serial port (`path`, e.g. /dev/ttyUSB0), at `baud`.
+    Serial,
+    /// The kernel's USB printer device (`path`, default /dev/usb/lp0).
+    Usb,
+    /// Raw TCP (`host`, `port`, default 9100).
+    Network,
+}
+
+/// The printer's character set for Chinese: GB18030 (简体, and most
+/// 繁體 characters) or Big5 (繁體).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TextEncoding {
+    #[default]
+    Gb18030,
+    Big5,
+}
+
+/// `[printer]`: the receipt printer.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    pub kind: PrinterKind,
+    pub path: Option<String>,
+    pub host: Option<String>,
+    #[serde(default = "default_printer_port")]
+    pub port: u16,
+    #[serde(default = "default_printer_baud")]
+    pub baud: u32,
+    /// 58 or 80 (mm of paper).
+    #[serde(default = "default_width_mm")]
+    pub width_mm: u32,
+    #[serde(default)]
+    pub encoding: TextEncoding,
+    /// A slip for every PAID payment and every refund, by itself (else on
+    /// a button, or `cashier-cli print`).
+    #[serde(default = "default_auto_print")]
+    pub auto_print: bool,
+}
+
+fn default_printer_port() -> u16 {
+    9100
+}
+fn default_printer_baud() -> u32 {
+    9600
+}
+fn default_width_mm() -> u32 {
+    80
+}
+fn default_auto_print() -> bool {
+    true
+}
+
+impl PrinterConfig {
+    /// The device a serial or USB printer is on.
+    pub fn path_or_default(&self) -> String {
+        match (&self.path, self.kind) {
+            (Some(p), _) => p.clone(),
+            (None, PrinterKind::Usb) => "/dev/usb/lp0".into(),
+            (None, _) => String::new(),
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !matches!(self.width_mm, 58 | 80) {
+            return Err("printer.width_mm must be 58 or 80".into());
+        }
+        match self.kind {
+            PrinterKind::Serial if self.path.as_deref().is_none_or(|p| p.trim().is_empty()) => {
+                Err("a serial printer needs printer.path (e.g. /dev/ttyUSB0)".into())
+            }
+            PrinterKind::Serial if self.baud == 0 => Err("printer.baud must be above 0".into()),
+            PrinterKind::Network if self.host.as_deref().is_none_or(|h| h.trim().is_empty()) => {
+                Err("a network printer needs printer.host (its address)".into())
+            }
+            PrinterKind::Network if self.port == 0 => Err("printer.port must be above 0".into()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// `[central]`: where the shop's central books are.
@@ -229,6 +328,9 @@ impl Config {
                 }
             }
         }
+        if let Some(p) = &config.printer {
+            p.check().map_err(bad)?;
+        }
         if !LANGUAGES.contains(&config.ui.language.as_str()) {
             return Err(bad(format!(
                 "ui.language must be one of {}",
@@ -377,6 +479,49 @@ fn check_base_url(url: &str) -> Result<(), &'static str> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_printer_section_reads_with_its_defaults_and_bad_ones_say_why() {
+        let path = Path::new("/etc/cashier.toml");
+        let c = Config::parse("[printer]\nkind = \"usb\"\n", path).unwrap();
+        let p = c.printer.unwrap();
+        assert_eq!(
+            (
+                p.path_or_default(),
+                p.width_mm,
+                p.encoding,
+                p.auto_print,
+                p.port
+            ),
+            (
+                "/dev/usb/lp0".to_string(),
+                80,
+                TextEncoding::Gb18030,
+                true,
+                9100
+            )
+        );
+        let c = Config::parse(
+            "[printer]\nkind = \"network\"\nhost = \"10.0.0.9\"\nwidth_mm = 58\nencoding = \"big5\"\nauto_print = false\n[shop]\nname = \"Lucky Tea\"\n",
+            path,
+        )
+        .unwrap();
+        assert_eq!(c.shop.name, "Lucky Tea");
+        assert_eq!(c.printer.unwrap().encoding, TextEncoding::Big5);
+        for (text, says) in [
+            ("[printer]\nkind = \"network\"\n", "printer.host"),
+            ("[printer]\nkind = \"serial\"\n", "printer.path"),
+            ("[printer]\nkind = \"usb\"\nwidth_mm = 76\n", "58 or 80"),
+            ("[printer]\nkind = \"parallel\"\n", "kind"),
+            (
+                "[printer]\nkind = \"usb\"\nencoding = \"latin1\"\n",
+                "encoding",
+            ),
+        ] {
+            let e = Config::parse(text, path).unwrap_err().to_string();
+            assert!(e.contains(says), "{text}: {e}");
+        }
+    }
 
     #[test]
     fn live_answers_come_over_tls_unless_from_this_computer() {

@@ -61,6 +61,10 @@ pub enum CashierError {
     /// ledger has everything, and pushes it later.
     #[error("{0}")]
     Central(String),
+    /// The receipt printer did not take a slip: the sale is done, the slip
+    /// waits in the print queue.
+    #[error("{0}")]
+    Printer(String),
 }
 
 /// What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
@@ -106,10 +110,12 @@ pub enum ErrorKind {
     QrUnavailable,
     /// The central books (PostgreSQL) could not be reached, or refused.
     Central,
+    /// The receipt printer is away (off, out of paper, unplugged).
+    Printer,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 20] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::Input,
         ErrorKind::Code,
         ErrorKind::CodeUsed,
@@ -130,6 +136,7 @@ impl ErrorKind {
         ErrorKind::Scanner,
         ErrorKind::QrUnavailable,
         ErrorKind::Central,
+        ErrorKind::Printer,
     ];
 
     /// The name `--json` and the UI use: `code_used`.
@@ -155,6 +162,7 @@ impl ErrorKind {
             ErrorKind::Scanner => "scanner",
             ErrorKind::QrUnavailable => "qr_unavailable",
             ErrorKind::Central => "central",
+            ErrorKind::Printer => "printer",
         }
     }
 }
@@ -195,6 +203,7 @@ impl CashierError {
             CashierError::Storage(_) | CashierError::StorageUnusable(_) => ErrorKind::Storage,
             CashierError::Scanner(_) => ErrorKind::Scanner,
             CashierError::Central(_) => ErrorKind::Central,
+            CashierError::Printer(_) => ErrorKind::Printer,
         }
     }
 

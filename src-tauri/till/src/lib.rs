@@ -50,6 +50,11 @@ impl Till {
             }
         };
         let engine = Arc::new(runtime::engine(&config, &paths.db_file, acquirer)?);
+        // Slips queue themselves (in the ledger, with the sale) only while
+        // this till has a printer that prints by itself.
+        engine
+            .ledger()
+            .set_auto_print(config.printer.as_ref().is_some_and(|p| p.auto_print))?;
         let central = match (&config.central, &demo) {
             (Some(central), None) => {
                 let counter = engine.settings().counter.to_string();

@@ -8,7 +8,9 @@
 pub mod app;
 pub mod books;
 mod cli;
+pub mod escpos;
 pub mod pg;
+pub mod printer;
 
 pub use cli::{cli_bin, CliOutput, Counter};
 

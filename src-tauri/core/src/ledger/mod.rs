@@ -6,6 +6,7 @@ mod audit;
 mod csv_export;
 mod day;
 mod orders;
+mod print_queue;
 mod refunds;
 mod report;
 mod schema;
@@ -14,6 +15,7 @@ mod staff;
 pub mod sync;
 
 pub use orders::{NewOrder, Order, OrderFilter, OrderStatus, OrderUpdate, PaymentFlow};
+pub use print_queue::{PrintJob, PrintKind};
 pub use refunds::{NewRefund, Refund, RefundStatus, SETTLE_AFTER};
 pub use report::{CurrencyTotals, ShiftReport, WalletTotals};
 pub use shifts::Shift;

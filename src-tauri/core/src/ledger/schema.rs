@@ -267,6 +267,35 @@ CREATE TRIGGER pin_failures_outbox_delete AFTER DELETE ON pin_failures WHEN OLD.
 BEGIN INSERT INTO outbox (tbl, row_key, at) VALUES ('pin_failures', OLD.subject, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
 "#;
 
+/// Receipts: slips waiting for the printer, queued in the same transaction
+/// that makes a payment PAID (or a refund SUCCESS) when the shop prints
+/// automatically.
+const V10: &str = r#"
+CREATE TABLE print_settings (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    auto_print  INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO print_settings (id) VALUES (1);
+CREATE TABLE print_jobs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('payment', 'refund', 'test')),
+    ref_id      INTEGER NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_at  INTEGER NOT NULL,
+    printed_at  INTEGER
+);
+CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE printed_at IS NULL;
+CREATE TRIGGER print_jobs_paid AFTER UPDATE OF status ON orders
+WHEN NEW.status = 'PAID' AND OLD.status <> 'PAID' AND NEW.imported = 0
+     AND (SELECT auto_print FROM print_settings WHERE id = 1) = 1
+BEGIN INSERT INTO print_jobs (kind, ref_id, created_at) VALUES ('payment', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+CREATE TRIGGER print_jobs_refunded AFTER UPDATE OF status ON refunds
+WHEN NEW.status = 'SUCCESS' AND OLD.status <> 'SUCCESS'
+     AND (SELECT auto_print FROM print_settings WHERE id = 1) = 1
+BEGIN INSERT INTO print_jobs (kind, ref_id, created_at) VALUES ('refund', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -278,6 +307,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 

@@ -1,0 +1,276 @@
+//! Receipts on virtual printers: a TCP listener standing in for a network
+//! printer and a `socat` pty pair for a serial one, each keeping the real
+//! ESC/POS bytes `cashier-cli` sent; `cashier_testkit::escpos::read` turns
+//! them back into lines, QR codes and cuts.
+#![allow(clippy::unwrap_used)]
+
+use cashier_testkit::escpos::{read, Printed};
+use cashier_testkit::printer::{free_port, NetPrinter, PtyPrinter};
+use cashier_testkit::{Counter, MANAGER_PIN};
+use serde_json::Value;
+
+const WECHAT: &str = "134567890123456789";
+
+/// Adds a printer, the shop's name and address, and the slip's language.
+fn set_up(c: &Counter, printer: &str, language: &str) {
+    let mut text = std::fs::read_to_string(&c.config).unwrap();
+    text.push_str(&format!(
+        "\n[printer]\n{printer}\n[shop]\nname = \"Lucky Tea\"\naddress = \"1 Queen's Road Central\\nHong Kong\"\n\n[ui]\nlanguage = \"{language}\"\n"
+    ));
+    std::fs::write(&c.config, text).unwrap();
+}
+
+fn network(port: u16, encoding: &str, width_mm: u32) -> String {
+    format!(
+        "kind = \"network\"\nhost = \"127.0.0.1\"\nport = {port}\nwidth_mm = {width_mm}\nencoding = \"{encoding}\"\nauto_print = true\n"
+    )
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_default()
+}
+
+/// `amount_minor` (2 decimals) at `rate` in CNY, to the fen, half up.
+fn cny(amount_minor: i128, rate: &str) -> String {
+    let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
+    let scaled: i128 = format!("{int}{frac}").parse().unwrap();
+    let den = 10i128.pow(2 + frac.len() as u32);
+    let fen = (amount_minor * scaled * 100 + den / 2) / den;
+    format!("CNY {}.{:02}", fen / 100, fen % 100)
+}
+
+fn assert_fits(slip: &Printed, columns: usize) {
+    for l in &slip.lines {
+        let width: usize = l
+            .chars()
+            .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+            .sum();
+        assert!(width <= columns, "{l:?} is wider than {columns} columns");
+    }
+}
+
+async fn paid(c: &Counter, amount: &str, code: &str) -> Value {
+    let r = c.pay(amount, code, &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let order = r.json();
+    assert_eq!(s(&order, "status"), "PAID");
+    order
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paid_payment_prints_a_slip_with_every_field_and_reprints_it() {
+    let printer = NetPrinter::start();
+    let c = Counter::start().await;
+    c.name("C1");
+    set_up(&c, &network(printer.port, "gb18030", 80), "en");
+    c.open_shift().await;
+    let order = paid(&c, "12.50", WECHAT).await;
+    let number = s(&order, "merchant_order_no");
+    let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+
+    assert!(slip.line_with("Lucky Tea").contains("Lucky Tea"));
+    slip.line_with("1 Queen's Road Central");
+    slip.line_with("Hong Kong");
+    assert_eq!(slip.line_with("PAYMENT"), "PAYMENT");
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(slip.line_with("Time").contains(&today), "{slip:#?}");
+    assert!(slip.line_with("Counter").ends_with(" C1"));
+    assert!(slip.line_with("Cashier").ends_with(" Bo"));
+    assert!(slip.line_with("Wallet").ends_with(" WeChat Pay"));
+    assert!(slip.line_with("Amount").ends_with(" HKD 12.50"));
+    let rate = s(&order, "exchange_rate");
+    assert!(!rate.is_empty(), "the sandbox quotes a rate: {order}");
+    assert!(slip.line_with("Rate (CNY)").ends_with(&format!(" {rate}")));
+    assert!(
+        slip.line_with("In CNY").ends_with(&cny(1250, rate)),
+        "{slip:#?}"
+    );
+    assert!(slip.line_with("Order No.").ends_with(number));
+    assert!(slip
+        .line_with("HipoPay No.")
+        .ends_with(s(&order, "payment_no")));
+    assert_eq!(
+        slip.qr_codes,
+        vec![number.to_string()],
+        "the QR opens the order"
+    );
+    assert_eq!(slip.cuts, 1);
+    assert_fits(&slip, 48);
+
+    // Reprint from the order: the same slip once more.
+    let id = order["id"].to_string();
+    let r = c.cli(&["print", &id, "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["printed"], 1);
+    let both = read(&printer.received.wait_for_cuts(2), encoding_rs::GB18030);
+    assert_eq!(both.lines.len(), 2 * slip.lines.len());
+    assert_eq!(both.qr_codes, vec![number.to_string(), number.to_string()]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slips_in_traditional_chinese_on_big5_and_simplified_on_gb18030() {
+    for (language, encoding, name, words) in [
+        (
+            "zh-Hant",
+            "big5",
+            encoding_rs::BIG5,
+            ["付款", "收銀台", "微信支付", "金額", "訂單號"],
+        ),
+        (
+            "zh-Hans",
+            "gb18030",
+            encoding_rs::GB18030,
+            ["付款", "收银台", "微信支付", "金额", "订单号"],
+        ),
+    ] {
+        let printer = NetPrinter::start();
+        let c = Counter::start().await;
+        c.name("C2");
+        set_up(&c, &network(printer.port, encoding, 58), language);
+        c.open_shift().await;
+        let order = paid(&c, "8", WECHAT).await;
+        let slip = read(&printer.received.wait_for_cuts(1), name);
+        assert_eq!(slip.line_with(words[0]), words[0], "{language}");
+        assert!(slip.line_with(words[1]).ends_with(" C2"), "{language}");
+        assert!(
+            slip.line_with(words[2]).starts_with("支付方式"),
+            "{language}"
+        );
+        assert!(
+            slip.line_with(words[3]).ends_with(" HKD 8.00"),
+            "{language}"
+        );
+        // 58 mm: beside its label when both fit in 32 columns, else under it.
+        let number = s(&order, "merchant_order_no");
+        let at = slip
+            .lines
+            .iter()
+            .position(|l| l.starts_with(words[4]))
+            .unwrap_or_else(|| panic!("{language}: {slip:#?}"));
+        assert!(
+            slip.lines[at].ends_with(number) || slip.lines[at + 1].trim() == number,
+            "{language}: {slip:#?}"
+        );
+        assert_eq!(slip.qr_codes.len(), 1);
+        assert_fits(&slip, 32);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refund_prints_a_slip_that_names_who_approved_it() {
+    let printer = NetPrinter::start();
+    let c = Counter::start().await;
+    set_up(&c, &network(printer.port, "gb18030", 80), "en");
+    c.open_shift().await;
+    let order = paid(&c, "30", WECHAT).await;
+    printer.received.wait_for_cuts(1);
+    let r = c
+        .cli(
+            &[
+                "refund",
+                s(&order, "merchant_order_no"),
+                "--amount",
+                "7.50",
+                "--reason",
+                "one cup returned",
+                "--json",
+            ],
+            &[("CASHIER_MANAGER_PIN", MANAGER_PIN)],
+        )
+        .await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let refund = r.json();
+    let bytes = printer.received.wait_for_cuts(2);
+    let all = read(&bytes, encoding_rs::GB18030);
+    let start = all
+        .lines
+        .iter()
+        .position(|l| l.trim() == "REFUND")
+        .expect("a refund slip");
+    let slip = Printed {
+        lines: all.lines[start..].to_vec(),
+        ..Printed::default()
+    };
+    assert!(slip.line_with("Refunded").ends_with(" HKD 7.50"));
+    assert!(slip.line_with("Approved by").ends_with(" Mei"));
+    assert!(slip.line_with("Reason").ends_with(" one cup returned"));
+    assert!(slip.line_with("Amount").ends_with(" HKD 30.00"));
+    assert!(slip
+        .line_with("Order No.")
+        .ends_with(s(&order, "merchant_order_no")));
+    assert!(slip
+        .line_with("Refund No.")
+        .ends_with(s(&refund, "outer_refund_no")));
+    assert_eq!(all.qr_codes.len(), 2, "each slip opens its order");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_printer_that_is_away_never_blocks_a_sale_and_prints_once_when_back() {
+    let port = free_port();
+    let c = Counter::start().await;
+    set_up(&c, &network(port, "gb18030", 80), "en");
+    c.open_shift().await;
+    let r = c.pay("12.50", WECHAT, &[]).await;
+    assert_eq!(r.code, 0, "the sale is done: {}", r.stderr);
+    assert_eq!(s(&r.json(), "status"), "PAID");
+    assert!(r.stderr.contains("wait for the printer"), "{}", r.stderr);
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!(r.code, 3, "still away: {} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["waiting"], 1);
+
+    let printer = NetPrinter::start_on(port);
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["printed"], 1);
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!((r.code, r.json()["printed"].clone()), (0, Value::from(0)));
+    let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+    assert_eq!(slip.cuts, 1, "printed once");
+    slip.line_with("HKD 12.50");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_serial_printer_through_a_pty_pair() {
+    let printer = PtyPrinter::start();
+    let c = Counter::start().await;
+    set_up(
+        &c,
+        &format!(
+            "kind = \"serial\"\npath = \"{}\"\nbaud = 19200\nwidth_mm = 58\nencoding = \"gb18030\"\nauto_print = true\n",
+            printer.path.display()
+        ),
+        "en",
+    );
+    c.open_shift().await;
+    let order = paid(&c, "4.20", WECHAT).await;
+    let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+    assert!(slip.line_with("Amount").ends_with(" HKD 4.20"));
+    assert_eq!(
+        slip.qr_codes,
+        vec![s(&order, "merchant_order_no").to_string()]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_printer_settings_are_refused_clearly_and_change_nothing() {
+    let c = Counter::start().await;
+    for (printer, says) in [
+        ("kind = \"network\"\n", "printer.host"),
+        ("kind = \"serial\"\n", "printer.path"),
+        ("kind = \"usb\"\nwidth_mm = 70\n", "58 or 80"),
+        (
+            "kind = \"network\"\nhost = \"10.0.0.9\"\nencoding = \"latin1\"\n",
+            "encoding",
+        ),
+    ] {
+        let before = std::fs::read_to_string(&c.config).unwrap();
+        set_up(&c, printer, "en");
+        let r = c.cli(&["orders", "--json"], &[]).await;
+        assert_eq!(r.code, 1, "{printer}: {}", r.stdout);
+        assert!(r.stderr.contains(says), "{printer}: {}", r.stderr);
+        std::fs::write(&c.config, before).unwrap();
+    }
+    let r = c.cli(&["print", "--pending"], &[]).await;
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no receipt printer"), "{}", r.stderr);
+}

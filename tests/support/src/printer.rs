@@ -1,0 +1,134 @@
+//! Virtual receipt printers for the tests: a TCP listener on loopback (a
+//! network printer on port 9100's stead) and a `socat` pty pair (a serial
+//! printer), each keeping every byte it was sent; `escpos::read` turns the
+//! bytes back into lines.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Bytes received so far, shared with the thread that reads them.
+#[derive(Clone, Default)]
+pub struct Received(Arc<Mutex<Vec<u8>>>);
+
+impl Received {
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits until `cuts` slips (paper cuts: GS V A 0) have arrived.
+    pub fn wait_for_cuts(&self, cuts: usize) -> Vec<u8> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let bytes = self.bytes();
+            let seen = bytes
+                .windows(4)
+                .filter(|w| *w == [0x1D, b'V', b'A', 0])
+                .count();
+            if seen >= cuts {
+                return bytes;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{seen} slip(s) arrived, {cuts} expected ({} bytes)",
+                bytes.len()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn keep(&self, mut from: impl Read) {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            self.0.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    }
+}
+
+/// A network receipt printer on 127.0.0.1.
+pub struct NetPrinter {
+    pub port: u16,
+    pub received: Received,
+}
+
+impl NetPrinter {
+    pub fn start() -> NetPrinter {
+        Self::on(TcpListener::bind("127.0.0.1:0").unwrap())
+    }
+
+    /// A printer switched on at a port chosen before (one that was away).
+    pub fn start_on(port: u16) -> NetPrinter {
+        Self::on(TcpListener::bind(("127.0.0.1", port)).unwrap())
+    }
+
+    fn on(listener: TcpListener) -> NetPrinter {
+        let port = listener.local_addr().unwrap().port();
+        let received = Received::default();
+        let keep = received.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                keep.keep(conn);
+            }
+        });
+        NetPrinter { port, received }
+    }
+}
+
+/// A port nothing listens on (a printer switched off).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A serial receipt printer: the app writes to `path`, the printer's end
+/// of the pty pair keeps what arrives.
+pub struct PtyPrinter {
+    pub path: PathBuf,
+    pub received: Received,
+    socat: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl PtyPrinter {
+    pub fn start() -> PtyPrinter {
+        let dir = tempfile::tempdir().unwrap();
+        let host = dir.path().join("ttyPRINTER");
+        let printer = dir.path().join("printer-end");
+        let socat = std::process::Command::new("socat")
+            .arg(format!("pty,raw,echo=0,link={}", host.display()))
+            .arg(format!("pty,raw,echo=0,link={}", printer.display()))
+            .spawn()
+            .expect("socat (scripts/install-deps)");
+        for _ in 0..250 {
+            if host.exists() && printer.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let end = std::fs::File::open(&printer).unwrap();
+        let received = Received::default();
+        let keep = received.clone();
+        std::thread::spawn(move || keep.keep(end));
+        PtyPrinter {
+            path: host,
+            received,
+            socat,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for PtyPrinter {
+    fn drop(&mut self) {
+        let _ = self.socat.kill();
+        let _ = self.socat.wait();
+    }
+}
