@@ -274,3 +274,71 @@ async fn bad_printer_settings_are_refused_clearly_and_change_nothing() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no receipt printer"), "{}", r.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_days_report_prints_on_the_receipt_printer() {
+    let printer = NetPrinter::start();
+    let c = Counter::start().await;
+    c.name("C3");
+    set_up(&c, &network(printer.port, "big5", 80), "zh-Hant");
+    c.open_shift().await;
+    let order = paid(&c, "12.50", WECHAT).await;
+    printer.received.wait_for_cuts(1);
+    let r = c
+        .cli(
+            &[
+                "refund",
+                s(&order, "merchant_order_no"),
+                "--amount",
+                "2.50",
+                "--json",
+            ],
+            &[("CASHIER_MANAGER_PIN", MANAGER_PIN)],
+        )
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    printer.received.wait_for_cuts(2);
+    let r = c.cli(&["day", "print", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let all = read(&printer.received.wait_for_cuts(3), encoding_rs::BIG5);
+    let start = all
+        .lines
+        .iter()
+        .position(|l| l.trim() == "日結報告")
+        .expect("the day's report");
+    let day = Printed {
+        lines: all.lines[start..].to_vec(),
+        ..Printed::default()
+    };
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(day.line_with("日期").ends_with(&today));
+    assert!(day.line_with("收銀台").ends_with(" C3"));
+    assert_eq!(day.line_with("微信支付"), "微信支付 HKD");
+    assert!(day.line_with("收款 (1)").ends_with(" 12.50"));
+    assert!(day.line_with("退款金額 (1)").ends_with(" 2.50"));
+    assert!(day.line_with("淨額").ends_with(" 10.00"));
+    assert!(day.line_with("Mei (1)").ends_with(" HKD 2.50"));
+    assert_eq!(day.line_with("尚未確定"), "尚未確定 (0)");
+
+    // The printer away (nothing at its port): not printed, and it says so.
+    let text = std::fs::read_to_string(&c.config).unwrap();
+    std::fs::write(&c.config, with_printer_port(&text, free_port())).unwrap();
+    let r = c.cli(&["day", "print"], &[]).await;
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("printer"), "{}", r.stderr);
+}
+
+/// The config with the printer moved to `port`.
+fn with_printer_port(config: &str, port: u16) -> String {
+    config
+        .lines()
+        .map(|l| {
+            if l.starts_with("port = ") {
+                format!("port = {port}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

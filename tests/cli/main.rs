@@ -5,6 +5,7 @@
 use cashier_testkit as common;
 
 mod books;
+mod day;
 mod modes;
 mod pay;
 mod qr;

@@ -161,31 +161,36 @@ impl DaySource for Central {
         for r in client
             .query(
                 "SELECT counter, created_at, merchant_order_no, payment_no, wallet, status, currency,
-                        amount_minor, staff, subject, error
+                        amount_minor, staff, subject, error, exchange_rate
                  FROM orders WHERE created_at >= $1 AND created_at < $2 AND books = $3",
                 &[&ts(from), &ts(to), &self.books],
             )
             .await
             .map_err(db_error)?
         {
-            out.push(BooksRow::new(
-                r.get(0),
-                false,
-                ms(r.get(1)),
-                [Some(r.get(2)), r.get(3), None, None],
-                r.get(4),
-                r.get(5),
-                currency(&r.get::<_, String>(6))?,
-                r.get(7),
-                r.get(8),
-                r.get(9),
-                r.get(10),
-            ));
+            let cur = currency(&r.get::<_, String>(6))?;
+            out.push(
+                BooksRow::new(
+                    r.get(0),
+                    false,
+                    ms(r.get(1)),
+                    [Some(r.get(2)), r.get(3), None, None],
+                    r.get(4),
+                    r.get(5),
+                    cur,
+                    r.get(7),
+                    r.get(8),
+                    r.get(9),
+                    r.get(10),
+                )
+                .at_rate(r.get(11), cur),
+            );
         }
         for r in client
             .query(
                 "SELECT r.counter, r.created_at, r.order_no, o.payment_no, r.outer_refund_no, r.refund_no,
-                        r.wallet, r.status, r.currency, r.amount_minor, r.approved_by, r.reason, r.error
+                        r.wallet, r.status, r.currency, r.amount_minor, r.approved_by, r.reason, r.error,
+                        o.exchange_rate
                  FROM refunds r LEFT JOIN orders o ON o.merchant_order_no = r.order_no
                  WHERE r.created_at >= $1 AND r.created_at < $2 AND r.books = $3",
                 &[&ts(from), &ts(to), &self.books],
@@ -193,19 +198,23 @@ impl DaySource for Central {
             .await
             .map_err(db_error)?
         {
-            out.push(BooksRow::new(
-                r.get(0),
-                true,
-                ms(r.get(1)),
-                [Some(r.get(2)), r.get(3), Some(r.get(4)), r.get(5)],
-                r.get(6),
-                r.get(7),
-                currency(&r.get::<_, String>(8))?,
-                r.get(9),
-                r.get(10),
-                r.get(11),
-                r.get(12),
-            ));
+            let cur = currency(&r.get::<_, String>(8))?;
+            out.push(
+                BooksRow::new(
+                    r.get(0),
+                    true,
+                    ms(r.get(1)),
+                    [Some(r.get(2)), r.get(3), Some(r.get(4)), r.get(5)],
+                    r.get(6),
+                    r.get(7),
+                    cur,
+                    r.get(9),
+                    r.get(10),
+                    r.get(11),
+                    r.get(12),
+                )
+                .at_rate(r.get(13), cur),
+            );
         }
         Ok(out)
     }

@@ -70,6 +70,9 @@ pub enum Command {
     /// the central books ([central] in the config).
     #[command(subcommand)]
     Books(BooksCommand),
+    /// The day's close at this counter, across all its shifts.
+    #[command(subcommand)]
+    Day(DayCommand),
     /// Print a payment's slip again (`--refunds`: its refund slips), or the
     /// slips that waited while the printer was away (`--pending`). Needs a
     /// [printer] section in the config.
@@ -179,6 +182,21 @@ pub enum ShiftCommand {
         format: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DayCommand {
+    /// Takings per wallet and currency, refunds by approver, what is still unclear.
+    Report {
+        /// YYYY-MM-DD (local); today when left out.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The same on the receipt printer ([printer]).
+    Print {
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 

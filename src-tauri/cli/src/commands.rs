@@ -102,6 +102,7 @@ pub async fn run(cli: Cli) -> Result<i32, CashierError> {
             code
         }
         Command::Print(args) => crate::print::run(&till, args, j),
+        Command::Day(cmd) => crate::day::run(&till, cmd, j),
         Command::Qr(args) => qr(engine, args, j).await,
         Command::Order { id } => {
             // HipoPay unreachable or unclear: the order as the ledger has it,

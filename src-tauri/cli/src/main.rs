@@ -4,6 +4,7 @@
 mod args;
 mod books;
 mod commands;
+mod day;
 mod output;
 mod pins;
 mod print;

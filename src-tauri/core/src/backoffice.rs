@@ -91,6 +91,21 @@ impl DaySource for LocalBooks {
     }
 }
 
+/// The day's close at this counter: its shifts, takings, refunds by
+/// approver and what is still unclear, for `date` (local).
+pub fn close_day(
+    local: &LocalBooks,
+    date: NaiveDate,
+) -> Result<crate::ledger::DayClose, CashierError> {
+    let (from, to) = crate::time::local_day_bounds(date);
+    let shown = date.format("%Y-%m-%d").to_string();
+    let ledger = &local.ledger;
+    let rows = ledger.day_rows(from, to, &local.counter, &local.books)?;
+    let unclear = ledger.day_unclear(from, to, &local.counter, &local.books)?;
+    let day = DayReport::from_rows(&shown, &rows, &unclear, None);
+    Ok(ledger.day_close(&shown, from, to, &local.counter, &local.books, &day)?)
+}
+
 /// `YYYY-MM-DD` as typed, or a clear error.
 pub fn parse_date(text: &str) -> Result<NaiveDate, CashierError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {

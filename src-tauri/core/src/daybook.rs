@@ -5,7 +5,7 @@
 
 use crate::error::CashierError;
 use crate::ledger::WalletTotals;
-use crate::money::{format_minor, Currency};
+use crate::money::{format_minor, Currency, Money};
 use crate::wallet::Wallet;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -132,8 +132,15 @@ pub struct BooksRow {
     /// What counted: a PAID payment, a SUCCESS refund (negative); else 0.
     /// The column's sum per currency is the day's net.
     pub net: String,
+    /// HipoPay's rate (CNY per unit of `currency`) where the sale had one.
+    pub exchange_rate: String,
+    /// `amount` in CNY at that rate, to the fen.
+    pub cny_amount: String,
     #[serde(skip)]
     pub at_ms: i64,
+    /// `amount` in minor units, signed.
+    #[serde(skip)]
+    pub signed_minor: i64,
 }
 
 impl BooksRow {
@@ -174,8 +181,24 @@ impl BooksRow {
             note,
             error: error.unwrap_or_default(),
             net: format_minor(if counts { signed } else { 0 }, currency),
+            exchange_rate: String::new(),
+            cny_amount: String::new(),
             at_ms,
+            signed_minor: signed,
         }
+    }
+
+    /// The rate HipoPay gave the sale, and this row's amount in CNY at it.
+    pub fn at_rate(mut self, rate: Option<String>, currency: Currency) -> BooksRow {
+        let Some(rate) = rate.filter(|r| !r.trim().is_empty()) else {
+            return self;
+        };
+        let minor = self.signed_minor;
+        if let Some(cny) = crate::money::cny_at(Money::new(minor.abs(), currency), &rate) {
+            self.cny_amount = format_minor(minor.signum() * cny.minor, Currency::CNY);
+        }
+        self.exchange_rate = rate;
+        self
     }
 }
 
@@ -201,7 +224,7 @@ pub fn books_csv(mut rows: Vec<BooksRow>) -> Result<Vec<u8>, CashierError> {
 }
 
 /// The header `books_csv` writes (also for a day with no rows).
-pub const BOOKS_HEADER: [&str; 15] = [
+pub const BOOKS_HEADER: [&str; 17] = [
     "counter",
     "type",
     "time",
@@ -217,6 +240,8 @@ pub const BOOKS_HEADER: [&str; 15] = [
     "note",
     "error",
     "net",
+    "exchange_rate",
+    "cny_amount",
 ];
 
 #[cfg(test)]
@@ -287,12 +312,21 @@ mod tests {
             "one cup".into(),
             None,
         );
-        let text = String::from_utf8(books_csv(vec![row]).unwrap()).unwrap();
+        let at_rate = row.clone().at_rate(Some("0.9125".into()), Currency::HKD);
+        let text = String::from_utf8(books_csv(vec![row, at_rate]).unwrap()).unwrap();
         let mut lines = text.trim_start_matches('\u{feff}').lines();
         assert_eq!(lines.next().unwrap(), BOOKS_HEADER.join(","));
         let line = lines.next().unwrap();
         assert!(line.starts_with("C1,refund,"), "{line}");
-        assert!(line.ends_with(",-2.50"), "a refund counts negative: {line}");
+        assert!(
+            line.ends_with(",-2.50,,"),
+            "a refund counts negative: {line}"
+        );
+        let line = lines.next().unwrap();
+        assert!(
+            line.ends_with(",-2.50,0.9125,-2.28"),
+            "HKD 2.50 at 0.9125 is CNY 2.28 (2.28125, to the fen): {line}"
+        );
         let empty = String::from_utf8(books_csv(vec![]).unwrap()).unwrap();
         assert_eq!(
             empty.trim_start_matches('\u{feff}').trim(),

@@ -3,6 +3,7 @@
 //! counter's language. Rendering (`render.rs`) turns these into ESC/POS.
 
 use crate::slip::{Slip, SlipKind};
+use cashier_core::ledger::DayClose;
 use cashier_core::wallet::Wallet;
 
 /// Paper width.
@@ -108,6 +109,14 @@ struct Words {
     alipay: &'static str,
     thanks: &'static str,
     test_text: &'static str,
+    day: &'static str,
+    date: &'static str,
+    shifts: &'static str,
+    paid: &'static str,
+    net: &'static str,
+    approvers: &'static str,
+    unclear: &'static str,
+    none: &'static str,
 }
 
 const EN: Words = Words {
@@ -132,6 +141,14 @@ const EN: Words = Words {
     alipay: "Alipay",
     thanks: "Thank you",
     test_text: "The printer works.",
+    day: "DAY REPORT",
+    date: "Date",
+    shifts: "Shifts",
+    paid: "Paid",
+    net: "Net",
+    approvers: "Refunds by approver",
+    unclear: "Still unclear",
+    none: "None",
 };
 
 const ZH_HANT: Words = Words {
@@ -156,6 +173,14 @@ const ZH_HANT: Words = Words {
     alipay: "支付寶",
     thanks: "多謝惠顧",
     test_text: "印表機運作正常。",
+    day: "日結報告",
+    date: "日期",
+    shifts: "班次",
+    paid: "收款",
+    net: "淨額",
+    approvers: "退款批准人",
+    unclear: "尚未確定",
+    none: "無",
 };
 
 const ZH_HANS: Words = Words {
@@ -180,6 +205,14 @@ const ZH_HANS: Words = Words {
     alipay: "支付宝",
     thanks: "谢谢惠顾",
     test_text: "打印机工作正常。",
+    day: "日结报告",
+    date: "日期",
+    shifts: "班次",
+    paid: "收款",
+    net: "净额",
+    approvers: "退款批准人",
+    unclear: "尚未确定",
+    none: "无",
 };
 
 fn words(language: &str) -> &'static Words {
@@ -188,6 +221,98 @@ fn words(language: &str) -> &'static Words {
         "zh-Hans" => &ZH_HANS,
         _ => &EN,
     }
+}
+
+/// The day's close at this counter, for the receipt printer.
+pub fn day_lines(close: &DayClose, shop_name: &str, paper: Paper, language: &str) -> Vec<Line> {
+    let w = words(language);
+    let cols = paper.columns();
+    let mut out = Vec::new();
+    if !shop_name.is_empty() {
+        out.push(Line::Title(shop_name.to_string()));
+    }
+    out.push(Line::Heading(w.day.to_string()));
+    pair(&mut out, cols, w.date, &close.date, false);
+    pair(&mut out, cols, w.counter, &close.counter, false);
+    out.push(Line::Rule);
+    out.push(Line::Strong(w.shifts.to_string()));
+    for s in &close.shifts {
+        let time = |iso: &str| iso.get(11..16).unwrap_or_default().to_string();
+        let until = s
+            .closed_at
+            .as_deref()
+            .map(time)
+            .unwrap_or_else(|| "…".into());
+        pair(
+            &mut out,
+            cols,
+            &format!("#{} {}", s.shift_id, s.cashier),
+            &format!("{}-{until}", time(&s.opened_at)),
+            false,
+        );
+    }
+    for t in &close.totals {
+        out.push(Line::Rule);
+        let wallet = match t.wallet.as_str() {
+            "alipay" => w.alipay,
+            _ => w.wechat,
+        };
+        out.push(Line::Strong(format!("{wallet} {}", t.currency.code())));
+        pair(
+            &mut out,
+            cols,
+            &format!("{} ({})", w.paid, t.paid_count),
+            &t.paid,
+            false,
+        );
+        pair(
+            &mut out,
+            cols,
+            &format!("{} ({})", w.refunded, t.refund_count),
+            &t.refunded,
+            false,
+        );
+        pair(&mut out, cols, w.net, &t.net, true);
+    }
+    out.push(Line::Rule);
+    out.push(Line::Strong(w.approvers.to_string()));
+    if close.refunds_by_approver.is_empty() {
+        out.push(Line::Text(w.none.to_string()));
+    }
+    for a in &close.refunds_by_approver {
+        pair(
+            &mut out,
+            cols,
+            &format!("{} ({})", a.approved_by, a.count),
+            &format!("{} {}", a.currency.code(), a.amount),
+            false,
+        );
+    }
+    out.push(Line::Rule);
+    out.push(Line::Strong(format!(
+        "{} ({})",
+        w.unclear,
+        close.unclear.len()
+    )));
+    if close.unclear.is_empty() {
+        out.push(Line::Text(w.none.to_string()));
+    }
+    for u in &close.unclear {
+        let kind = if u.kind == "refund" {
+            w.refund
+        } else {
+            w.payment
+        };
+        pair(
+            &mut out,
+            cols,
+            kind,
+            &format!("{} {}", u.currency.code(), u.amount),
+            false,
+        );
+        out.push(Line::Text(u.number.clone()));
+    }
+    out
 }
 
 /// The slip's lines for this paper, in this language.

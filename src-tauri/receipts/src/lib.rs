@@ -14,7 +14,7 @@ mod send;
 mod slip;
 
 pub use layout::Paper;
-pub use render::render;
+pub use render::{render, render_day};
 pub use send::send;
 pub use slip::{Slip, SlipKind};
 

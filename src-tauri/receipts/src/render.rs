@@ -6,6 +6,7 @@ use crate::layout::{self, Line, Paper};
 use crate::slip::Slip;
 use crate::PrintError;
 use cashier_core::config::{PrinterConfig, TextEncoding};
+use cashier_core::ledger::DayClose;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
 use escpos::printer_options::PrinterOptions;
@@ -39,10 +40,37 @@ impl Driver for Memory {
     }
 }
 
+fn paper(printer: &PrinterConfig) -> Result<Paper, PrintError> {
+    Paper::from_mm(printer.width_mm)
+        .ok_or_else(|| PrintError::Content("printer.width_mm must be 58 or 80".into()))
+}
+
 /// The slip as this printer takes it, in `language` ("en", "zh-Hant", "zh-Hans").
 pub fn render(slip: &Slip, printer: &PrinterConfig, language: &str) -> Result<Vec<u8>, PrintError> {
-    let paper = Paper::from_mm(printer.width_mm)
-        .ok_or_else(|| PrintError::Content("printer.width_mm must be 58 or 80".into()))?;
+    let paper = paper(printer)?;
+    render_lines(layout::lines(slip, paper, language), paper, printer)
+}
+
+/// The day's close at this counter as this printer takes it.
+pub fn render_day(
+    close: &DayClose,
+    shop_name: &str,
+    printer: &PrinterConfig,
+    language: &str,
+) -> Result<Vec<u8>, PrintError> {
+    let paper = paper(printer)?;
+    render_lines(
+        layout::day_lines(close, shop_name, paper, language),
+        paper,
+        printer,
+    )
+}
+
+fn render_lines(
+    lines: Vec<Line>,
+    paper: Paper,
+    printer: &PrinterConfig,
+) -> Result<Vec<u8>, PrintError> {
     let (encoding, name) = match printer.encoding {
         TextEncoding::Gb18030 => (encoding_rs::GB18030, "GB18030"),
         TextEncoding::Big5 => (encoding_rs::BIG5, "Big5"),
@@ -64,7 +92,7 @@ pub fn render(slip: &Slip, printer: &PrinterConfig, language: &str) -> Result<Ve
     };
     p.init().map_err(fail)?;
     p.custom(&CHINESE_MODE).map_err(fail)?;
-    for line in layout::lines(slip, paper, language) {
+    for line in lines {
         match line {
             Line::Title(t) => p
                 .justify(JustifyMode::CENTER)

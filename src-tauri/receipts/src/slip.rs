@@ -5,7 +5,7 @@
 
 use cashier_core::config::ShopConfig;
 use cashier_core::ledger::{Ledger, OrderStatus, RefundStatus};
-use cashier_core::money::{Currency, Money};
+use cashier_core::money::{cny_at, Money};
 use cashier_core::wallet::Wallet;
 use cashier_core::CashierError;
 
@@ -145,54 +145,6 @@ impl Slip {
             merchant_order_no: "TEST-0123456789".into(),
             hipopay_no: None,
             refund: None,
-        }
-    }
-}
-
-/// `amount` in CNY at HipoPay's `rate` (CNY per unit), to the fen, half up.
-/// None when the rate is not a plain positive decimal.
-pub fn cny_at(amount: Money, rate: &str) -> Option<Money> {
-    let rate = rate.trim();
-    let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
-        || frac.len() > 12
-    {
-        return None;
-    }
-    let scaled: i128 = format!("{int}{frac}").parse().ok()?;
-    if scaled <= 0 {
-        return None;
-    }
-    // amount.minor / 10^a * scaled / 10^f CNY = that * 100 fen.
-    let a = amount.currency.exponent();
-    let num = i128::from(amount.minor) * scaled * 100;
-    let den = 10i128.pow(a + u32::try_from(frac.len()).ok()?);
-    let fen = (num + den / 2) / den;
-    Some(Money::new(i64::try_from(fen).ok()?, Currency::CNY))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cny_is_exact_to_the_fen_half_up() {
-        let hkd = |minor| Money::new(minor, Currency::HKD);
-        assert_eq!(
-            cny_at(hkd(1250), "0.9125"),
-            Some(Money::new(1141, Currency::CNY))
-        );
-        assert_eq!(
-            cny_at(hkd(100), "0.915"),
-            Some(Money::new(92, Currency::CNY))
-        );
-        assert_eq!(
-            cny_at(Money::new(1000, Currency::JPY), "0.05"),
-            Some(Money::new(5000, Currency::CNY))
-        );
-        for bad in ["", ".", "-1", "1e3", "abc", "0"] {
-            assert_eq!(cny_at(hkd(100), bad), None, "{bad:?}");
         }
     }
 }

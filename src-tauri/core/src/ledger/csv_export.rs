@@ -3,7 +3,7 @@
 //! once and can never slip to another position.
 
 use super::{Ledger, LedgerError, Shift};
-use crate::money::{format_minor, Currency};
+use crate::money::{format_minor, Currency, Money};
 use rusqlite::params;
 use serde::Serialize;
 use std::io::Write;
@@ -36,10 +36,14 @@ struct CsvRow {
     net: String,
     /// "demo" or "live" ("" for a shift from before books were kept).
     mode: &'static str,
+    /// HipoPay's rate (CNY per unit of `currency`) where the sale had one.
+    exchange_rate: String,
+    /// `amount` in CNY at that rate, to the fen.
+    cny_amount: String,
 }
 
 /// The header row: `CsvRow`'s fields, in order (a test holds them equal).
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 20] = [
     "type",
     "id",
     "time",
@@ -58,6 +62,8 @@ const HEADER: [&str; 18] = [
     "error",
     "net",
     "mode",
+    "exchange_rate",
+    "cny_amount",
 ];
 
 impl Ledger {
@@ -97,7 +103,7 @@ impl Ledger {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT o.id, o.created_at, o.merchant_order_no, o.payment_no, o.wallet, o.flow, o.status,
-                    o.currency, o.amount_minor, st.name, o.subject, o.error
+                    o.currency, o.amount_minor, st.name, o.subject, o.error, o.exchange_rate
              FROM orders o JOIN staff st ON st.id = o.staff_id WHERE o.shift_id = ?1 AND o.imported = 0 ORDER BY o.id",
         )?;
         let mut rows = Vec::new();
@@ -111,24 +117,27 @@ impl Ledger {
             let status = text(6)?;
             // A PAID order adds its amount; declined, expired or unclear nothing.
             let net = if status == "PAID" { amount } else { 0 };
-            rows.push(CsvRow {
-                kind: "order",
-                id: r.get(0)?,
-                time: crate::time::iso(r.get(1)?),
-                merchant_order_no: text(2)?,
-                hipopay_order_no: text(3)?,
-                wallet: text(4)?,
-                flow: text(5)?,
-                status,
-                currency: currency.code().to_string(),
-                amount: format_minor(amount, currency),
-                cashier: inert(text(9)?),
-                note: inert(text(10)?),
-                error: inert(text(11)?),
-                net: format_minor(net, currency),
-                mode,
-                ..CsvRow::default()
-            });
+            rows.push(
+                CsvRow {
+                    kind: "order",
+                    id: r.get(0)?,
+                    time: crate::time::iso(r.get(1)?),
+                    merchant_order_no: text(2)?,
+                    hipopay_order_no: text(3)?,
+                    wallet: text(4)?,
+                    flow: text(5)?,
+                    status,
+                    currency: currency.code().to_string(),
+                    amount: format_minor(amount, currency),
+                    cashier: inert(text(9)?),
+                    note: inert(text(10)?),
+                    error: inert(text(11)?),
+                    net: format_minor(net, currency),
+                    mode,
+                    ..CsvRow::default()
+                }
+                .at_rate(r.get(12)?, amount, currency),
+            );
         }
         Ok(rows)
     }
@@ -137,7 +146,8 @@ impl Ledger {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT r.id, r.created_at, o.merchant_order_no, o.payment_no, r.outer_refund_no, r.refund_no,
-                    o.wallet, o.flow, r.status, o.currency, r.amount_minor, cs.name, ap.name, r.reason, r.error
+                    o.wallet, o.flow, r.status, o.currency, r.amount_minor, cs.name, ap.name, r.reason, r.error,
+                    o.exchange_rate
              FROM refunds r JOIN orders o ON o.id = r.order_id JOIN staff ap ON ap.id = r.approved_by
              JOIN shifts s ON s.id = r.shift_id JOIN staff cs ON cs.id = s.staff_id
              WHERE r.shift_id = ?1 ORDER BY r.id",
@@ -153,28 +163,46 @@ impl Ledger {
             let amount: i64 = r.get(10)?;
             let status = text(8)?;
             let net = if status == "SUCCESS" { -amount } else { 0 };
-            rows.push(CsvRow {
-                kind: "refund",
-                id: r.get(0)?,
-                time: crate::time::iso(r.get(1)?),
-                merchant_order_no: text(2)?,
-                hipopay_order_no: text(3)?,
-                outer_refund_no: text(4)?,
-                hipopay_refund_no: text(5)?,
-                wallet: text(6)?,
-                flow: text(7)?,
-                status,
-                currency: currency.code().to_string(),
-                amount: format_minor(-amount, currency),
-                cashier: inert(text(11)?),
-                approved_by: inert(text(12)?),
-                note: inert(text(13)?),
-                error: inert(text(14)?),
-                net: format_minor(net, currency),
-                mode,
-            });
+            rows.push(
+                CsvRow {
+                    kind: "refund",
+                    id: r.get(0)?,
+                    time: crate::time::iso(r.get(1)?),
+                    merchant_order_no: text(2)?,
+                    hipopay_order_no: text(3)?,
+                    outer_refund_no: text(4)?,
+                    hipopay_refund_no: text(5)?,
+                    wallet: text(6)?,
+                    flow: text(7)?,
+                    status,
+                    currency: currency.code().to_string(),
+                    amount: format_minor(-amount, currency),
+                    cashier: inert(text(11)?),
+                    approved_by: inert(text(12)?),
+                    note: inert(text(13)?),
+                    error: inert(text(14)?),
+                    net: format_minor(net, currency),
+                    mode,
+                    ..CsvRow::default()
+                }
+                .at_rate(r.get(15)?, -amount, currency),
+            );
         }
         Ok(rows)
+    }
+}
+
+impl CsvRow {
+    /// The rate HipoPay gave the sale, and `minor` (this row's signed
+    /// amount) in CNY at it; both empty without one.
+    fn at_rate(mut self, rate: Option<String>, minor: i64, currency: Currency) -> CsvRow {
+        if let Some(rate) = rate.filter(|r| !r.trim().is_empty()) {
+            self.cny_amount = crate::money::cny_at(Money::new(minor.abs(), currency), &rate)
+                .map(|c| format_minor(minor.signum() * c.minor, Currency::CNY))
+                .unwrap_or_default();
+            self.exchange_rate = rate;
+        }
+        self
     }
 }
 

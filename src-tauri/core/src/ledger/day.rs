@@ -210,11 +210,12 @@ impl Ledger {
         let mut out = Vec::new();
         let mut orders = conn.prepare(&format!(
             "SELECT COALESCE(o.counter, ?3), o.created_at, o.merchant_order_no, o.payment_no, o.wallet,
-                    o.status, o.currency, o.amount_minor, st.name, o.subject, o.error
+                    o.status, o.currency, o.amount_minor, st.name, o.subject, o.error, o.exchange_rate
              FROM orders o JOIN shifts s ON s.id = o.shift_id JOIN staff st ON st.id = o.staff_id
              WHERE o.imported = 0 AND o.created_at >= ?1 AND o.created_at < ?2 AND {clause}"
         ))?;
         let rows = orders.query_map(params![from, to, own], |r| {
+            let currency = currency(&r.get::<_, String>(6)?)?;
             Ok(BooksRow::new(
                 r.get(0)?,
                 false,
@@ -222,24 +223,27 @@ impl Ledger {
                 [Some(r.get(2)?), r.get(3)?, None, None],
                 r.get(4)?,
                 r.get(5)?,
-                currency(&r.get::<_, String>(6)?)?,
+                currency,
                 r.get(7)?,
                 r.get(8)?,
                 r.get(9)?,
                 r.get(10)?,
-            ))
+            )
+            .at_rate(r.get(11)?, currency))
         })?;
         for row in rows {
             out.push(row?);
         }
         let mut refunds = conn.prepare(&format!(
             "SELECT r.created_at, o.merchant_order_no, o.payment_no, r.outer_refund_no, r.refund_no,
-                    o.wallet, r.status, o.currency, r.amount_minor, st.name, r.reason, r.error
+                    o.wallet, r.status, o.currency, r.amount_minor, st.name, r.reason, r.error,
+                    o.exchange_rate
              FROM refunds r JOIN orders o ON o.id = r.order_id JOIN shifts s ON s.id = r.shift_id
                   JOIN staff st ON st.id = r.approved_by
              WHERE r.created_at >= ?1 AND r.created_at < ?2 AND {clause}"
         ))?;
         let rows = refunds.query_map(params![from, to], |r| {
+            let currency = currency(&r.get::<_, String>(7)?)?;
             Ok(BooksRow::new(
                 own.to_string(),
                 true,
@@ -247,12 +251,13 @@ impl Ledger {
                 [Some(r.get(1)?), r.get(2)?, Some(r.get(3)?), r.get(4)?],
                 r.get(5)?,
                 r.get(6)?,
-                currency(&r.get::<_, String>(7)?)?,
+                currency,
                 r.get(8)?,
                 r.get(9)?,
                 r.get(10)?,
                 r.get(11)?,
-            ))
+            )
+            .at_rate(r.get(12)?, currency))
         })?;
         for row in rows {
             out.push(row?);

@@ -5,6 +5,7 @@
 mod audit;
 mod csv_export;
 mod day;
+mod day_close;
 mod orders;
 mod print_queue;
 mod refunds;
@@ -14,10 +15,11 @@ mod shifts;
 mod staff;
 pub mod sync;
 
+pub use day_close::{DayClose, DayShift, UnclearEntry};
 pub use orders::{NewOrder, Order, OrderFilter, OrderStatus, OrderUpdate, PaymentFlow};
 pub use print_queue::{PrintJob, PrintKind};
 pub use refunds::{NewRefund, Refund, RefundStatus, SETTLE_AFTER};
-pub use report::{CurrencyTotals, ShiftReport, WalletTotals};
+pub use report::{ApproverTotals, CurrencyTotals, ShiftReport, WalletTotals};
 pub use shifts::Shift;
 pub use staff::{check_pin_format, PinLock, PinProof, PinSubject, Role, Staff};
 
