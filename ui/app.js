@@ -35,6 +35,7 @@ const state = {
   attention: { orders: [], refunds: [], locks: [] },
   scannerLink: null, // latest scanner-status event
   books: null, // latest books-sync event (null: the till keeps no central books)
+  printer: null, // latest printer-status event (null: no receipt printer)
   notStarted: false, // the core could not start: only the start-up screen shows
 };
 
@@ -104,6 +105,7 @@ async function refreshStatus() {
   }
   const st = state.status;
   state.books = null; // the status's own is as new
+  state.printer = null;
   document.body.classList.toggle('no-staff', st.staff_count === 0);
   sounds.setEnabled(st.sounds);
   if (st.language && st.language !== getLanguage()) applyLanguage(st.language);
@@ -139,6 +141,19 @@ function updateHeader() {
   }
   el.title = link?.error || '';
   updateBooks();
+  updatePrinter();
+}
+
+/** The receipt printer: fine, or how many slips wait for it. */
+function updatePrinter() {
+  const el = $('#printer-status');
+  const p = state.printer || state.status?.printer;
+  el.hidden = !p;
+  if (!p) return;
+  el.classList.toggle('ok', p.waiting === 0);
+  el.classList.toggle('bad', p.waiting > 0);
+  el.textContent = p.waiting > 0 ? t('printer.waiting', { count: p.waiting }) : t('printer.ok');
+  el.title = p.error || '';
 }
 
 /** The central books' state: up to date, behind by N, or offline since. */
@@ -273,6 +288,10 @@ function wireEvents() {
     state.scannerLink = p;
     updateHeader();
     if (p && !p.connected && p.error) toast(t('scanner.problem'), { type: 'warn', detail: p.error });
+  }).catch(toastError);
+  api.on('printer-status', (p) => {
+    state.printer = p;
+    updatePrinter();
   }).catch(toastError);
   api.on('books-sync', (sync) => {
     state.books = sync;

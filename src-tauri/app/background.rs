@@ -15,6 +15,8 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 /// while they do not, the wait doubles up to `PUSH_BACK_OFF_MAX`.
 const PUSH_EVERY: Duration = Duration::from_secs(2);
 const PUSH_BACK_OFF_MAX: Duration = Duration::from_secs(30);
+/// How often waiting slips are sent to the receipt printer.
+const PRINT_EVERY: Duration = Duration::from_secs(2);
 
 /// What runs once a till is up (at launch, or when a start that failed is
 /// tried again): its events reach the windows and the serial scanner is read.
@@ -118,6 +120,37 @@ pub fn push_periodically(app: &AppHandle) {
                 }
             }
             tokio::time::sleep(wait).await;
+        }
+    });
+}
+
+/// Sends the slips waiting in the ledger's print queue (a PAID payment's,
+/// a refund's, one the printer was away for) every few seconds, off the
+/// async threads, and tells the header how many wait.
+pub fn print_periodically(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut last = None;
+        loop {
+            let till = app.try_state::<AppState>().and_then(|s| s.till().ok());
+            if let Some(till) = till {
+                let status = tauri::async_runtime::spawn_blocking(move || {
+                    if let Err(e) = till.print_pending() {
+                        eprintln!("cashier: printing: {e}");
+                    }
+                    till.printer_status().ok().flatten()
+                })
+                .await
+                .ok()
+                .flatten();
+                if let Some(status) = status {
+                    if last.as_ref() != Some(&status) {
+                        AppEvent::PrinterStatus(status.clone()).emit(&app);
+                    }
+                    last = Some(status);
+                }
+            }
+            tokio::time::sleep(PRINT_EVERY).await;
         }
     });
 }

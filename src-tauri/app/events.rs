@@ -14,6 +14,7 @@ use cashier_core::engine::ReconcileReport;
 use cashier_core::ledger::sync::SyncState;
 use cashier_core::ledger::{Order, Refund};
 use cashier_core::CashierError;
+use cashier_till::PrinterStatus;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -128,6 +129,8 @@ events! {
     ScannerStatus(ScannerStatus) = "scanner-status" to COUNTER;
     /// A background reconcile pass finished.
     Reconciled(ReconcileReport) = "reconciled" to COUNTER;
+    /// The print queue after a pass: slips waiting, and why.
+    PrinterStatus(PrinterStatus) = "printer-status" to COUNTER;
     /// This till's pushing to the central books, after each push.
     BooksSync(SyncState) = "books-sync" to COUNTER;
     CustomerView(CustomerViewUpdate) = "customer-view" to CUSTOMER;

@@ -75,6 +75,7 @@ fn main() {
             });
             background::reconcile_periodically(handle);
             background::push_periodically(handle);
+            background::print_periodically(handle);
             background::till_started(handle);
             Ok(())
         })

@@ -32,6 +32,8 @@ pub struct Options {
     /// Central books: this till's counter name, the PostgreSQL URL and
     /// the password (kept in a 0600 file the config names).
     pub central: Option<CentralBooks>,
+    /// A `[printer]` section's body (a virtual printer).
+    pub printer: Option<String>,
 }
 
 /// A shop's counter on central books, in Hong Kong (UTC+8, HipoPay's own
@@ -101,6 +103,10 @@ impl App {
                     pw.display()
                 )
             }
+            None => good_config,
+        };
+        let good_config = match &options.printer {
+            Some(body) => format!("{good_config}\n[printer]\n{body}"),
             None => good_config,
         };
         let config_text = match options.break_config {

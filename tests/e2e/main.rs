@@ -6,6 +6,7 @@
 
 mod app;
 mod page;
+mod receipts;
 mod store;
 
 use app::{App, Options, MANAGER_PIN};

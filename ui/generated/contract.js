@@ -2,7 +2,7 @@
 // src-tauri/app/contract.rs. Do not edit: run scripts/contract, and
 // `cargo test -p cashier` fails while this file is stale.
 
-/** @typedef {{ attention_count: number, books: SyncState|null, currencies: Array<Currency>, currency: Currency, demo: boolean, language: string, scanner: ScannerView, shift: Shift|null, sounds: boolean, staff_count: number, version: string }} AppStatus */
+/** @typedef {{ attention_count: number, books: SyncState|null, currencies: Array<Currency>, currency: Currency, demo: boolean, language: string, printer: PrinterStatus|null, scanner: ScannerView, shift: Shift|null, sounds: boolean, staff_count: number, version: string }} AppStatus */
 /** @typedef {{ amount: string, approved_by: string, count: number, currency: Currency }} ApproverTotals */
 /** @typedef {{ locks: Array<PinLock>, orders: Array<Order>, refunds: Array<Refund> }} Attention */
 /** @typedef {string} Books */
@@ -22,10 +22,16 @@
  * the DEMO marker when no money moves.
  */
 /** @typedef {{ demo: boolean, language: string, view: CustomerView }} CustomerViewUpdate */
+/** @typedef {{ date: string|null }} DayArgs */
+/** @typedef {{ counter: string, date: string, refunds_by_approver: Array<ApproverTotals>, shifts: Array<DayShift>, totals: Array<WalletTotals>, unclear: Array<UnclearEntry> }} DayClose */
 /**
  * `books day`: the store's day, per counter and in all.
  */
 /** @typedef {{ counters: Array<CounterDay>, date: string, matches_statement: boolean|null, totals: Array<WalletTotals>, unclear: number }} DayReport */
+/**
+ * A shift that was open during the day.
+ */
+/** @typedef {{ cashier: string, closed_at: string|null, opened_at: string, shift_id: number }} DayShift */
 /**
  * What kind of trouble, for screens and scripts (`--json` prints it as `kind`).
  */
@@ -81,6 +87,22 @@
  * Whose PIN checks a lock stops.
  */
 /** @typedef {{ id: number, name: string, who: "person" }|{ who: "approvals" }} PinSubject */
+/**
+ * What a pass over the print queue did.
+ */
+/** @typedef {{ error: string|null, printed: number, waiting: number }} PrintReport */
+/**
+ * `[printer]`: the receipt printer.
+ */
+/** @typedef {{ auto_print: boolean, baud: number, encoding: TextEncoding, host: string|null, kind: PrinterKind, path: string|null, port: number, width_mm: number }} PrinterConfig */
+/**
+ * How the printer is connected.
+ */
+/** @typedef {"serial"|"usb"|"network"} PrinterKind */
+/**
+ * The receipt printer as the header shows it.
+ */
+/** @typedef {{ error: string|null, waiting: number }} PrinterStatus */
 /** @typedef {{ amount: string, currency: Currency|null, note: string|null, wallet: Wallet }} QrCreate */
 /** @typedef {{ cny: CnyEquivalent|null, expires_at_ms: number, order: Order, png: string }} QrOffer */
 /** @typedef {{ order_id: number, secs: number|null }} QrWait */
@@ -103,16 +125,21 @@
 /** @typedef {{ connected: boolean, error: string|null, port: string|null }} ScannerStatus */
 /** @typedef {{ connected: boolean, error: string|null, serial_port: string|null, wedge_max_gap_ms: number, wedge_min_length: number }} ScannerView */
 /** @typedef {{ manager_pin: string|null, settings: SettingsView }} SettingsSave */
-/** @typedef {{ currency: Currency, customer_display: boolean, hipopay: HipoPayView|null, language: string, mode: Mode|null, scanner: ScannerConfig, sounds: boolean }} SettingsView */
+/** @typedef {{ currency: Currency, customer_display: boolean, hipopay: HipoPayView|null, language: string, mode: Mode|null, printer: PrinterConfig|null, scanner: ScannerConfig, shop: ShopConfig, sounds: boolean }} SettingsView */
 /** @typedef {{ books: Books, closed_at: number|null, closed_by: number|null, id: number, opened_at: number, staff_id: number, staff_name: string }} Shift */
 /** @typedef {{ pin: string }} ShiftClose */
 /** @typedef {{ pin: string, staff: string }} ShiftOpen */
 /** @typedef {{ by_wallet: Array<WalletTotals>, cashier: string, closed_at: string|null, expired_count: number, failed_count: number, mode: Mode|null, open: boolean, opened_at: string, order_count: number, paid_count: number, pending_count: number, pending_refund_count: number, refunds_by_approver: Array<ApproverTotals>, shift_id: number, totals: Array<CurrencyTotals> }} ShiftReport */
+/**
+ * `[shop]`: what a slip says about the shop.
+ */
+/** @typedef {{ address: string, name: string }} ShopConfig */
 /** @typedef {{ amount: string, currency: Currency|null }} ShowAmount */
 /**
  * One side's view of an entry: its status and amount.
  */
 /** @typedef {{ amount: string, status: string }} Side */
+/** @typedef {{ order_id: number, refunds: boolean }} SlipArgs */
 /** @typedef {{ active: boolean, id: number, name: string, role: Role }} Staff */
 /** @typedef {{ manager_pin: string|null, name: string, pin: string, role: Role }} StaffAdd */
 /** @typedef {{ manager_pin: string, name: string }} StaffDeactivate */
@@ -138,6 +165,16 @@
  * How the line a serial scanner sends ends.
  */
 /** @typedef {"crlf"|"cr"|"lf"} Terminator */
+/** @typedef {{ printer: PrinterConfig, shop: ShopConfig }} TestPrint */
+/**
+ * The printer's character set for Chinese: GB18030 (简体, and most
+ * 繁體 characters) or Big5 (繁體).
+ */
+/** @typedef {"gb18030"|"big5"} TextEncoding */
+/**
+ * A payment or refund of the day that HipoPay has not settled yet.
+ */
+/** @typedef {{ amount: string, created_at: string, currency: Currency, kind: string, number: string, wallet: string }} UnclearEntry */
 /** @typedef {"wechat"|"alipay"} Wallet */
 /** @typedef {{ currency: Currency, net: string, paid: string, paid_count: number, refund_count: number, refunded: string, wallet: string }} WalletTotals */
 /** @typedef {{ shift_id: number|null }} WhichShift */
@@ -173,6 +210,11 @@ export const COMMANDS = Object.freeze({
   order_elsewhere: Object.freeze({ fn: 'orderElsewhere', args: Object.freeze({ manager_pin: 'required', reference: 'required' }), returns: "Order", windows: ['main'] }),
   refund: Object.freeze({ fn: 'refund', args: Object.freeze({ amount: 'optional', manager_pin: 'required', order_id: 'required', reason: 'optional' }), returns: "Refund", windows: ['main'] }),
   refund_settle: Object.freeze({ fn: 'refundSettle', args: Object.freeze({ manager_pin: 'required', refund_id: 'required', refunded: 'required' }), returns: "Refund", windows: ['main'] }),
+  print_slip: Object.freeze({ fn: 'printSlip', args: Object.freeze({ order_id: 'required', refunds: 'required' }), returns: "PrintReport", windows: ['main'] }),
+  print_test: Object.freeze({ fn: 'printTest', args: Object.freeze({ printer: 'required', shop: 'required' }), returns: "null", windows: ['main'] }),
+  slip_preview: Object.freeze({ fn: 'slipPreview', args: Object.freeze({ order_id: 'required' }), returns: "Array<string>", windows: ['main'] }),
+  day_close: Object.freeze({ fn: 'dayClose', args: Object.freeze({ date: 'optional' }), returns: "DayClose", windows: ['main'] }),
+  day_print: Object.freeze({ fn: 'dayPrint', args: Object.freeze({ date: 'optional' }), returns: "DayClose", windows: ['main'] }),
   store_day: Object.freeze({ fn: 'storeDay', args: Object.freeze({ date: 'optional', manager_pin: 'required' }), returns: "StoreDay", windows: ['main'] }),
   store_match: Object.freeze({ fn: 'storeMatch', args: Object.freeze({ date: 'optional', manager_pin: 'required' }), returns: "MatchReport", windows: ['main'] }),
   settings_get: Object.freeze({ fn: 'settingsGet', args: Object.freeze({}), returns: "SettingsView", windows: ['main'] }),
@@ -214,6 +256,11 @@ export const COMMANDS = Object.freeze({
  *   orderElsewhere: (args: OrderElsewhere) => Promise<Order>,
  *   refund: (args: RefundArgs) => Promise<Refund>,
  *   refundSettle: (args: RefundSettle) => Promise<Refund>,
+ *   printSlip: (args: SlipArgs) => Promise<PrintReport>,
+ *   printTest: (args: TestPrint) => Promise<null>,
+ *   slipPreview: (args: OrderArgs) => Promise<Array<string>>,
+ *   dayClose: (args?: DayArgs) => Promise<DayClose>,
+ *   dayPrint: (args?: DayArgs) => Promise<DayClose>,
  *   storeDay: (args: StoreArgs) => Promise<StoreDay>,
  *   storeMatch: (args: StoreArgs) => Promise<MatchReport>,
  *   settingsGet: (args?: NoArgs) => Promise<SettingsView>,
@@ -234,6 +281,7 @@ export const EVENTS = Object.freeze({
   "scanner-line": Object.freeze({ window: 'main', payload: "ScannerLine" }),
   "scanner-status": Object.freeze({ window: 'main', payload: "ScannerStatus" }),
   "reconciled": Object.freeze({ window: 'main', payload: "ReconcileReport" }),
+  "printer-status": Object.freeze({ window: 'main', payload: "PrinterStatus" }),
   "books-sync": Object.freeze({ window: 'main', payload: "SyncState" }),
   "customer-view": Object.freeze({ window: 'customer', payload: "CustomerViewUpdate" }),
 });

@@ -2,7 +2,7 @@
 // its refunds, "Check now" and "Refund".
 
 import { t } from '../i18n/index.js';
-import { $, h, chip, money, walletName, formatWhen, splitIso, toastError, setChildren } from '../ui.js';
+import { $, h, chip, money, walletName, formatWhen, splitIso, toast, toastError, setChildren } from '../ui.js';
 import { isPositive } from '../money.js';
 import { askPin } from '../pin-dialog.js';
 
@@ -65,6 +65,8 @@ function dl(pairs) {
 function renderDetail({ order: o, refunds }) {
   const panel = $('#order-detail');
   const refundable = o.status === 'PAID' && isPositive(o.refundable);
+  const printer = Boolean(ctx.state.status?.printer);
+  const refundSlips = refunds.some((r) => r.status === 'SUCCESS');
   const refundRows = refunds.length
     ? h('ul', { class: 'refund-items' }, ...refunds.map((r) => h('li', { class: 'refund-item' },
       chip(r.status),
@@ -99,11 +101,33 @@ function renderDetail({ order: o, refunds }) {
     refundRows,
     h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'btn btn-secondary', id: 'btn-order-check' }, t('orders.checkNow')),
-      refundable ? h('button', { type: 'button', class: 'btn btn-danger', id: 'btn-order-refund' }, t('orders.refund')) : null));
+      refundable ? h('button', { type: 'button', class: 'btn btn-danger', id: 'btn-order-refund' }, t('orders.refund')) : null,
+      printer && o.status === 'PAID' ? h('button', { type: 'button', class: 'btn btn-secondary', id: 'btn-order-print' }, t('orders.printSlip')) : null,
+      printer && refundSlips ? h('button', { type: 'button', class: 'btn btn-secondary', id: 'btn-order-print-refunds' }, t('orders.printRefunds')) : null),
+    o.status === 'PAID' ? h('details', { class: 'slip-box' },
+      h('summary', {}, t('orders.slipPreview')),
+      h('pre', { class: 'slip-preview', id: 'slip-preview' })) : null);
   panel.hidden = false;
+  if (o.status === 'PAID') {
+    ctx.api.slipPreview({ order_id: o.id })
+      .then((lines) => { const pre = $('#slip-preview'); if (pre) pre.textContent = lines.join('\n'); })
+      .catch(() => {});
+  }
+  $('#btn-order-print')?.addEventListener('click', () => printSlip(o.id, false));
+  $('#btn-order-print-refunds')?.addEventListener('click', () => printSlip(o.id, true));
   $('#btn-order-close').addEventListener('click', closeDetail);
   $('#btn-order-check').addEventListener('click', () => check(o.id));
   if (refundable) $('#btn-order-refund').addEventListener('click', () => ctx.go('refund', { orderId: o.id, back: 'orders' }));
+}
+
+async function printSlip(orderId, refunds) {
+  try {
+    const r = await ctx.api.printSlip({ order_id: orderId, refunds });
+    if (r.waiting > 0) toast(t('orders.printWaits'), { type: 'warn', detail: r.error || '' });
+    else toast(t('orders.printed'), { type: 'ok' });
+  } catch (err) {
+    toastError(err);
+  }
 }
 
 function closeDetail() {
@@ -184,6 +208,13 @@ export default {
   },
   onKeyDown(e) {
     if (e.key === 'Escape' && selectedId !== null) { e.preventDefault(); closeDetail(); }
+  },
+  /** A slip's QR (our order number) scanned here opens that order. */
+  async onScan(code) {
+    $('#orders-search').value = code.trim();
+    $('#orders-day').value = 'all';
+    await load();
+    if (lastList.length === 1) openDetail(lastList[0].id);
   },
   onOrderChanged: scheduleReload,
   onRefundChanged: scheduleReload,

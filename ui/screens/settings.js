@@ -70,6 +70,74 @@ function fill(s) {
   $('#set-baud').value = String(s.scanner.baud);
   $('#set-terminator').value = s.scanner.terminator;
   fillPorts([], s.scanner.serial_port);
+  fillPrinter(s.printer, s.shop);
+}
+
+/** The printer fields: where it is (a device, or an address and port). */
+function fillPrinter(p, shop) {
+  $('#set-printer-kind').value = p ? p.kind : '';
+  $('#set-printer-where').value = p ? (p.kind === 'network' ? (p.host || '') : (p.path || '')) : '';
+  $('#set-printer-port').value = p ? String(p.kind === 'serial' ? p.baud : p.port) : '';
+  $('#set-printer-width').value = String(p ? p.width_mm : 80);
+  $('#set-printer-encoding').value = p ? p.encoding : 'gb18030';
+  $('#set-printer-auto').checked = p ? Boolean(p.auto_print) : true;
+  $('#set-shop-name').value = shop?.name || '';
+  $('#set-shop-address').value = shop?.address || '';
+  printerKindChanged();
+}
+
+function printerKindChanged() {
+  const kind = $('#set-printer-kind').value;
+  $('#settings-printer').classList.toggle('no-printer', !kind);
+  const port = $('#set-printer-port');
+  if (kind === 'network' && !port.value) port.value = '9100';
+  if (kind === 'serial' && !port.value) port.value = '9600';
+}
+
+/** The printer as the form says, or null for none. */
+function collectPrinter() {
+  const kind = $('#set-printer-kind').value;
+  if (!kind) return null;
+  const where = $('#set-printer-where').value.trim();
+  const number = Number.parseInt($('#set-printer-port').value, 10);
+  return {
+    kind,
+    path: kind === 'network' ? null : (where || null),
+    host: kind === 'network' ? where : null,
+    port: kind === 'network' && number > 0 ? number : 9100,
+    baud: kind === 'serial' && number > 0 ? number : 9600,
+    width_mm: Number.parseInt($('#set-printer-width').value, 10),
+    encoding: $('#set-printer-encoding').value,
+    auto_print: $('#set-printer-auto').checked,
+  };
+}
+
+function collectShop() {
+  return { name: $('#set-shop-name').value.trim(), address: $('#set-shop-address').value.trim() };
+}
+
+async function testPrint() {
+  const box = $('#test-print-result');
+  const printer = collectPrinter();
+  box.hidden = false;
+  box.className = 'notice';
+  if (!printer || (printer.kind !== 'usb' && !(printer.path || printer.host))) {
+    box.classList.add('bad');
+    box.textContent = t('settings.printerNeedsWhere');
+    return;
+  }
+  const b = $('#btn-test-print');
+  b.disabled = true;
+  try {
+    await ctx.api.printTest({ printer, shop: collectShop() });
+    box.classList.add('ok');
+    box.textContent = t('settings.testPrintOk');
+  } catch (err) {
+    box.classList.add('bad');
+    setError(box, err);
+  } finally {
+    b.disabled = false;
+  }
 }
 
 /** The form as a settings object (same shape as settings_get, minus mode). */
@@ -93,6 +161,8 @@ function collect() {
     language: loaded ? loaded.language : $('#set-language').value,
     sounds: loaded ? loaded.sounds : $('#set-sounds').checked,
     customer_display: loaded ? Boolean(loaded.customer_display) : $('#set-customer-display').checked,
+    printer: collectPrinter(),
+    shop: collectShop(),
   };
 }
 
@@ -108,6 +178,8 @@ function problems(s) {
   const len = s.scanner.wedge_min_length;
   if (!(gap >= 5 && gap <= 500)) return t('settings.badGap');
   if (!(len >= 4 && len <= 64)) return t('settings.badMinLength');
+  const p = s.printer;
+  if (p && p.kind !== 'usb' && !(p.path || p.host)) return t('settings.printerNeedsWhere');
   return null;
 }
 
@@ -219,6 +291,7 @@ async function staffAction(button) {
 async function load() {
   $('#settings-result').textContent = '';
   $('#connection-result').hidden = true;
+  $('#test-print-result').hidden = true;
   $('#settings-pin').value = '';
   try {
     fill(await ctx.api.settingsGet());
@@ -241,6 +314,8 @@ export default {
     $('#btn-key-import').addEventListener('click', importKey);
     $('#btn-test-connection').addEventListener('click', testConnection);
     $('#btn-ports-refresh').addEventListener('click', refreshPorts);
+    $('#set-printer-kind').addEventListener('change', printerKindChanged);
+    $('#btn-test-print').addEventListener('click', testPrint);
     $('#set-language').addEventListener('change', async (e) => {
       await ctx.setLanguage(e.target.value);
       if (loaded) loaded.language = e.target.value;

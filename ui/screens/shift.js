@@ -108,6 +108,62 @@ async function closeShift() {
   }
 }
 
+/** The day's close at this counter: shown here, printable on A4. */
+function renderDay(el, d) {
+  const when = (iso) => (iso ? formatWhen(iso) : t('shift.now'));
+  el.replaceChildren(
+    h('div', { class: 'report-head' }, h('h2', {}, t('day.title', { date: d.date, counter: d.counter }))),
+    h('h3', {}, t('day.shifts')),
+    h('ul', {}, ...d.shifts.map((s) => h('li', {}, t('day.shift', {
+      id: s.shift_id, name: s.cashier, from: when(s.opened_at), to: when(s.closed_at),
+    })))),
+    h('h3', {}, t('shift.byWallet')),
+    d.totals.length
+      ? table(['shift.wallet', 'shift.currency', 'shift.paidCount', 'shift.paid', 'shift.refundCount', 'shift.refunded', 'shift.net'],
+        d.totals.map((x) => [walletName(x.wallet), x.currency, x.paid_count, m(x.paid, x.currency),
+          x.refund_count, m(x.refunded, x.currency), h('strong', {}, m(x.net, x.currency))]))
+      : h('p', { class: 'muted' }, t('shift.noPayments')),
+    h('h3', {}, t('shift.approvers')),
+    d.refunds_by_approver.length
+      ? table(['shift.approver', 'shift.currency', 'shift.refundCount', 'shift.refunded'],
+        d.refunds_by_approver.map((x) => [x.approved_by, x.currency, x.count, m(x.amount, x.currency)]))
+      : h('p', { class: 'muted' }, t('shift.noRefunds')),
+    h('h3', {}, t('day.unclear')),
+    d.unclear.length
+      ? table(['orders.number', 'shift.wallet', 'shift.currency', 'day.amount'],
+        d.unclear.map((u) => [`${t(u.kind === 'refund' ? 'day.refund' : 'day.payment')} ${u.number}`,
+          walletName(u.wallet), u.currency, m(u.amount, u.currency)]), 'unclear')
+      : h('p', { class: 'muted' }, t('day.noneUnclear')));
+}
+
+let dayShown = false;
+
+async function showDay() {
+  try {
+    const d = await ctx.api.dayClose({ date: null });
+    renderDay($('#day-report'), d);
+    dayShown = true;
+    $('#shift-report').hidden = true;
+    $('#shift-summary').hidden = true;
+    $('#day-report').hidden = false;
+  } catch (err) {
+    toastError(err);
+  }
+}
+
+async function printDay() {
+  const b = $('#btn-day-print');
+  b.disabled = true;
+  try {
+    await ctx.api.dayPrint({ date: null });
+    toast(t('day.printed'), { type: 'ok' });
+  } catch (err) {
+    toastError(err);
+  } finally {
+    b.disabled = false;
+  }
+}
+
 async function exportCsv() {
   const b = $('#btn-shift-export');
   b.disabled = true;
@@ -129,6 +185,8 @@ export default {
       if (e.key === 'Enter') { e.preventDefault(); closeShift(); }
     });
     $('#btn-shift-export').addEventListener('click', exportCsv);
+    $('#btn-day-report').addEventListener('click', showDay);
+    $('#btn-day-print').addEventListener('click', printDay);
     // The print stylesheet shows only the visible .print-area (report or summary).
     $('#btn-shift-print').addEventListener('click', () => window.print());
     $('#btn-shift-done').addEventListener('click', () => {
@@ -143,6 +201,9 @@ export default {
       closed = false;
       report = null;
     }
+    dayShown = false;
+    $('#day-report').hidden = true;
+    $('#btn-day-print').hidden = !ctx.state.status?.printer;
     if (closed) { renderSide(); return; }
     $('#shift-report').hidden = false;
     $('#shift-summary').hidden = true;
@@ -153,7 +214,7 @@ export default {
   hide() {
     $('#shift-close-pin').value = '';
   },
-  onOrderChanged() { if (ctx.active() === 'shift' && !closed) load(); },
+  onOrderChanged() { if (ctx.active() === 'shift' && !closed && !dayShown) load(); },
   onRefundChanged() { if (ctx.active() === 'shift' && !closed) load(); },
   onLanguage() {
     if (!report) return;

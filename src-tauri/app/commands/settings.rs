@@ -54,6 +54,7 @@ pub async fn settings_save(app: AppHandle, args: SettingsSave) -> Result<Setting
         state.keep_engine(next.clone())?;
     }
     next.save(&state.paths.config_file)?;
+    ledger.set_auto_print(next.printer.as_ref().is_some_and(|p| p.auto_print))?;
     ledger.record_settings_change(approved_by, &SettingsChange::describe(&current, &next))?;
     if change.scanner {
         crate::background::start_serial_scanner(&app);

@@ -6,6 +6,7 @@ use crate::state::StartupProblem;
 use cashier_core::ledger::sync::SyncState;
 use cashier_core::ledger::Shift;
 use cashier_core::money::Currency;
+use cashier_till::PrinterStatus;
 use schemars::JsonSchema;
 use serde::Serialize;
 use tauri::AppHandle;
@@ -33,6 +34,8 @@ pub struct AppStatus {
     scanner: ScannerView,
     /// This till's pushing to the central books; null when it keeps none.
     books: Option<SyncState>,
+    /// The receipt printer's queue; null without a printer.
+    printer: Option<PrinterStatus>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -62,6 +65,7 @@ pub fn app_status(app: AppHandle, _args: NoArgs) -> Result<AppStatus> {
             wedge_min_length: config.scanner.wedge_min_length,
         },
         books: till.books_sync()?,
+        printer: till.printer_status()?,
     })
 }
 

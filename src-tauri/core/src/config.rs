@@ -32,7 +32,7 @@ pub struct Config {
 }
 
 /// `[shop]`: what a slip says about the shop.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ShopConfig {
     pub name: String,
@@ -41,7 +41,7 @@ pub struct ShopConfig {
 }
 
 /// How the printer is connected.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PrinterKind {
     /// A serial port (`path`, e.g. /dev/ttyUSB0), at `baud`.
@@ -54,7 +54,7 @@ pub enum PrinterKind {
 
 /// The printer's character set for Chinese: GB18030 (简体, and most
 /// 繁體 characters) or Big5 (繁體).
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TextEncoding {
     #[default]
@@ -63,7 +63,7 @@ pub enum TextEncoding {
 }
 
 /// `[printer]`: the receipt printer.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrinterConfig {
     pub kind: PrinterKind,

@@ -4,7 +4,7 @@
 //! a till never switches whose books it keeps while a shift is open.
 
 use crate::books::Mode;
-use crate::config::{Config, HipoPayConfig, ScannerConfig, UiConfig};
+use crate::config::{Config, HipoPayConfig, PrinterConfig, ScannerConfig, ShopConfig, UiConfig};
 use crate::error::CashierError;
 use crate::hipopay::Signer;
 use crate::ledger::Shift;
@@ -41,6 +41,12 @@ pub struct SettingsView {
     pub sounds: bool,
     #[serde(default)]
     pub customer_display: bool,
+    /// The receipt printer; none: no slips.
+    #[serde(default)]
+    pub printer: Option<PrinterConfig>,
+    /// The shop's name and address, on every slip.
+    #[serde(default)]
+    pub shop: ShopConfig,
 }
 
 impl SettingsView {
@@ -59,6 +65,8 @@ impl SettingsView {
             language: config.ui.language.clone(),
             sounds: config.ui.sounds,
             customer_display: config.ui.customer_display,
+            printer: config.printer.clone(),
+            shop: config.shop.clone(),
         }
     }
 
@@ -88,6 +96,8 @@ impl SettingsView {
             }
         };
         next.terminal.currency = self.currency;
+        next.printer = self.printer.clone();
+        next.shop = self.shop.clone();
         next.scanner = self.scanner.clone();
         next.ui = UiConfig {
             language: self.language.clone(),

@@ -223,6 +223,23 @@ fn words(language: &str) -> &'static Words {
     }
 }
 
+/// The slip as plain text lines, as the printer lays it out on paper
+/// `width_mm` wide (80 when it is not 58): the app's preview.
+pub fn preview(slip: &Slip, width_mm: u32, language: &str) -> Vec<String> {
+    let paper = Paper::from_mm(width_mm).unwrap_or(Paper::Mm80);
+    let cols = paper.columns();
+    let center = |t: &str| format!("{}{t}", " ".repeat(cols.saturating_sub(width(t)) / 2));
+    lines(slip, paper, language)
+        .into_iter()
+        .map(|l| match l {
+            Line::Title(t) | Line::Center(t) | Line::Heading(t) => center(&t),
+            Line::Text(t) | Line::Strong(t) => t,
+            Line::Rule => "-".repeat(cols),
+            Line::Qr(data) => center(&format!("[QR {data}]")),
+        })
+        .collect()
+}
+
 /// The day's close at this counter, for the receipt printer.
 pub fn day_lines(close: &DayClose, shop_name: &str, paper: Paper, language: &str) -> Vec<Line> {
     let w = words(language);

@@ -13,7 +13,7 @@ mod render;
 mod send;
 mod slip;
 
-pub use layout::Paper;
+pub use layout::{preview, Paper};
 pub use render::{render, render_day};
 pub use send::send;
 pub use slip::{Slip, SlipKind};
@@ -43,7 +43,7 @@ impl From<PrintError> for CashierError {
 }
 
 /// What a pass over the print queue did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct PrintReport {
     pub printed: usize,
     /// Still waiting (the printer went away during the pass).

@@ -4,9 +4,11 @@
 //! and `cashier-cli` both start here; the core never links the sandbox.
 
 mod demo;
+mod printing;
 mod store;
 
 pub use demo::{Demo, DEMO_AGENT_NO, DEMO_CUSTOMER_PAYS_AFTER, DEMO_MERCHANT_NO};
+pub use printing::PrinterStatus;
 pub use store::StoreDay;
 
 use cashier_central::Central;

@@ -30,7 +30,7 @@ pub struct StoreDay {
 }
 
 impl Till {
-    fn local_books(&self) -> LocalBooks {
+    pub(crate) fn local_books(&self) -> LocalBooks {
         LocalBooks {
             ledger: Arc::clone(self.engine.ledger()),
             counter: self.engine.settings().counter.to_string(),
