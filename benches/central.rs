@@ -27,7 +27,7 @@ mod common;
 
 use cashier_core::config::Config;
 use cashier_core::engine::{PayRequest, StopSignal};
-use cashier_core::ledger::{Ledger, NewOrder, OrderStatus, OrderUpdate, PaymentFlow, Role};
+use cashier_core::ledger::{NewOrder, OrderStatus, OrderUpdate, PaymentFlow, Role};
 use cashier_core::money::{Currency, Money};
 use cashier_core::paths::Paths;
 use cashier_core::wallet::Wallet;
@@ -87,15 +87,16 @@ impl Shop {
     }
 }
 
-/// A manager with a shift open on this ledger.
-fn staffed(ledger: &Ledger) -> cashier_core::ledger::Shift {
+/// A manager with a shift open at this till, in its books.
+fn staffed(till: &Till) -> cashier_core::ledger::Shift {
+    let ledger = till.engine.ledger();
     match ledger.current_shift().unwrap() {
         Some(shift) => shift,
         None => {
-            let mgr = ledger
+            ledger
                 .add_staff("Mgr Wong", Role::Manager, "987654", None)
                 .unwrap();
-            ledger.open_shift(mgr.id).unwrap()
+            till.engine.open_shift("Mgr Wong", "987654").unwrap()
         }
     }
 }
@@ -113,8 +114,8 @@ async fn busy_ledger(shop: &Shop, db: &Path) {
     let till = shop
         .till("C1", db, Some("postgresql://cashier@127.0.0.1:1/cashier"))
         .await;
+    let shift = staffed(&till);
     let ledger = till.engine.ledger().clone();
-    let shift = staffed(&ledger);
     let mut i = 0;
     while ledger.sync_state().unwrap().outbox < CHANGES {
         let order = ledger
@@ -156,6 +157,11 @@ async fn catch_up(table: &mut Table, shop: &Shop, pg: &PgServer) {
         pg.drop_and_recreate("cashier", OWNER);
         let db = shop.dir.path().join(format!("catch-up-{run}.sqlite3"));
         std::fs::copy(&pristine, &db).unwrap();
+        // The write-ahead log too, should the first till not have folded it in.
+        let wal = |p: &Path| PathBuf::from(format!("{}-wal", p.display()));
+        if wal(&pristine).exists() {
+            std::fs::copy(wal(&pristine), wal(&db)).unwrap();
+        }
         let till = shop.till("C1", &db, Some(&url)).await;
         let central = till.central.clone().unwrap();
         queued = central.ledger().sync_state().unwrap().outbox;
@@ -178,7 +184,8 @@ async fn catch_up(table: &mut Table, shop: &Shop, pg: &PgServer) {
 fn fill_store(pg: &PgServer, books: &str) {
     let sql = format!(
         "INSERT INTO counters (counter, books, ledger_id)
-           SELECT 'C' || lpad(c::text, 2, '0'), '{books}', 'bench-' || c FROM generate_series(1, {COUNTERS}) c;
+           SELECT 'C' || lpad(c::text, 2, '0'), '{books}', 'bench-' || c FROM generate_series(1, {COUNTERS}) c
+           ON CONFLICT (counter) DO NOTHING;
          INSERT INTO orders (counter, local_id, ver, merchant_order_no, shift_local_id, staff,
                              wallet, flow, status, amount_minor, currency, subject, payment_no,
                              abandoned, needs_review, books, created_at, updated_at)
@@ -272,8 +279,8 @@ async fn scan_payments(till: Till, pushing: bool, code_prefix: &str) -> common::
             }
         })
     });
+    staffed(&till);
     let engine = till.engine.clone();
-    staffed(engine.ledger());
     let mut samples = Vec::with_capacity(PAYMENTS);
     for i in 0..PAYMENTS + 20 {
         let req = PayRequest {
