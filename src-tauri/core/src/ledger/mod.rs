@@ -24,7 +24,7 @@ pub use shifts::Shift;
 pub use staff::{check_pin_format, PinLock, PinProof, PinSubject, Role, Staff};
 
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,11 @@ pub enum LedgerError {
 
 pub struct Ledger {
     conn: Mutex<Connection>,
+    /// The file, for a second, read-only connection (none in memory).
+    path: Option<PathBuf>,
+    /// Long reads that must not hold the writer's lock while a sale waits
+    /// for it (the push to the central books): WAL lets them run beside it.
+    reader: Mutex<Option<Connection>>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -124,17 +129,17 @@ impl Ledger {
             });
         }
         check_ours(&conn).map_err(fail)?;
-        let ledger = Self::setup(conn).map_err(fail)?;
+        let ledger = Self::setup(conn, Some(path.to_path_buf())).map_err(fail)?;
         probe_tables(&ledger.conn()).map_err(|e| fail(e.into()))?;
         Ok(ledger)
     }
 
     /// An in-memory ledger, for unit tests and benchmarks.
     pub fn open_in_memory() -> Result<Ledger, LedgerError> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(mut conn: Connection) -> Result<Ledger, LedgerError> {
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Ledger, LedgerError> {
         // WAL keeps readers off the writer's back; FULL makes each commit
         // durable across a power cut, which is the point of this file.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -146,7 +151,35 @@ impl Ledger {
             .map_err(|e| LedgerError::Rule(format!("migrating the ledger: {e}")))?;
         Ok(Ledger {
             conn: Mutex::new(conn),
+            path,
+            reader: Mutex::new(None),
         })
+    }
+
+    /// Runs `read` on the read-only connection (opened on first use), so a
+    /// long read never keeps a sale waiting for the writer's lock; in
+    /// memory there is only the one connection.
+    pub(crate) fn with_reader<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, LedgerError> {
+        let Some(path) = &self.path else {
+            return Ok(read(&self.conn())?);
+        };
+        let mut slot = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            let conn = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            *slot = Some(conn);
+        }
+        match slot.as_ref() {
+            Some(conn) => Ok(read(conn)?),
+            None => Ok(read(&self.conn())?),
+        }
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {

@@ -378,37 +378,42 @@ impl Ledger {
     /// The oldest queued changes, as rows to push (each row once, as it is
     /// now), at most `limit` queue entries.
     pub fn outbox_batch(&self, limit: i64) -> Result<OutboxBatch, LedgerError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT seq, tbl, row_key FROM outbox ORDER BY seq LIMIT ?1")?;
-        let entries: Vec<(i64, String, String)> = stmt
-            .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        let Some(upto_seq) = entries.last().map(|e| e.0) else {
-            return Ok(OutboxBatch::default());
-        };
-        let mut seen = std::collections::HashSet::new();
-        let mut rows = Vec::with_capacity(entries.len());
-        // Each row once, at the place of its last change in the batch:
-        // a refund after its order, as they were made.
-        for (_, tbl, key) in entries.iter().rev() {
-            if seen.insert((tbl.as_str(), key.as_str())) {
-                if let Some(row) = load_row(&conn, tbl, key)? {
-                    rows.push(row);
+        // On the read-only connection, in one snapshot: the sales going on
+        // meanwhile never wait for this.
+        self.with_reader(|conn| {
+            let snapshot = conn.unchecked_transaction()?;
+            let mut stmt = snapshot
+                .prepare_cached("SELECT seq, tbl, row_key FROM outbox ORDER BY seq LIMIT ?1")?;
+            let entries: Vec<(i64, String, String)> = stmt
+                .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            drop(stmt);
+            let Some(upto_seq) = entries.last().map(|e| e.0) else {
+                return Ok(OutboxBatch::default());
+            };
+            let mut seen = std::collections::HashSet::new();
+            let mut rows = Vec::with_capacity(entries.len());
+            // Each row once, at the place of its last change in the batch:
+            // a refund after its order, as they were made.
+            for (_, tbl, key) in entries.iter().rev() {
+                if seen.insert((tbl.as_str(), key.as_str())) {
+                    if let Some(row) = load_row(&snapshot, tbl, key)? {
+                        rows.push(row);
+                    }
                 }
             }
-        }
-        rows.reverse();
-        let (remaining, remaining_oldest): (i64, Option<i64>) = conn.query_row(
-            "SELECT COUNT(*), MIN(at) FROM outbox WHERE seq > ?1",
-            [upto_seq],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok(OutboxBatch {
-            rows,
-            upto_seq,
-            remaining,
-            remaining_oldest,
+            rows.reverse();
+            let (remaining, remaining_oldest): (i64, Option<i64>) = snapshot.query_row(
+                "SELECT COUNT(*), MIN(at) FROM outbox WHERE seq > ?1",
+                [upto_seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(OutboxBatch {
+                rows,
+                upto_seq,
+                remaining,
+                remaining_oldest,
+            })
         })
     }
 
@@ -427,8 +432,11 @@ impl Ledger {
 
     /// A push failed: kept for the header and `books status`.
     pub fn push_failed(&self, error: &str) -> Result<(), LedgerError> {
+        // Written only when something changed: a server that stays away
+        // costs the sales going on no write at all.
         self.conn().execute(
-            "UPDATE sync_state SET last_error = ?1, offline_since = COALESCE(offline_since, ?2) WHERE id = 1",
+            "UPDATE sync_state SET last_error = ?1, offline_since = COALESCE(offline_since, ?2)
+             WHERE id = 1 AND (last_error IS NOT ?1 OR offline_since IS NULL)",
             params![crate::text::one_line(error, 300), now_ms()],
         )?;
         Ok(())
