@@ -419,14 +419,18 @@ impl Ledger {
 
     /// The central books have everything up to `upto_seq`.
     pub fn outbox_pushed(&self, upto_seq: i64, refused: i64) -> Result<(), LedgerError> {
-        let conn = self.conn();
-        conn.execute("DELETE FROM outbox WHERE seq <= ?1", [upto_seq])?;
-        conn.execute(
+        // One transaction, one write to disk: the sales beside it wait for
+        // the writer's lock as briefly as can be.
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [upto_seq])?;
+        tx.execute(
             "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?1), last_push_at = ?2,
                  last_error = NULL, offline_since = NULL, refused_rows = refused_rows + ?3
              WHERE id = 1",
             params![upto_seq, now_ms(), refused],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
