@@ -419,18 +419,27 @@ impl Ledger {
 
     /// The central books have everything up to `upto_seq`.
     pub fn outbox_pushed(&self, upto_seq: i64, refused: i64) -> Result<(), LedgerError> {
-        // One transaction, one write to disk: the sales beside it wait for
-        // the writer's lock as briefly as can be.
+        // One transaction, and no wait for the disk: a power cut can lose
+        // only this note that the rows were pushed, and then they are pushed
+        // again, which changes nothing (the upserts are idempotent). So the
+        // sales beside it never wait for an fsync of the push's. The lock on
+        // the connection keeps every sale's own transaction out of this
+        // window, and FULL comes back before it is released.
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM outbox WHERE seq <= ?1", [upto_seq])?;
-        tx.execute(
-            "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?1), last_push_at = ?2,
-                 last_error = NULL, offline_since = NULL, refused_rows = refused_rows + ?3
-             WHERE id = 1",
-            params![upto_seq, now_ms(), refused],
-        )?;
-        tx.commit()?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let done = (|| -> Result<(), rusqlite::Error> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute("DELETE FROM outbox WHERE seq <= ?1", [upto_seq])?;
+            tx.execute(
+                "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?1), last_push_at = ?2,
+                     last_error = NULL, offline_since = NULL, refused_rows = refused_rows + ?3
+                 WHERE id = 1",
+                params![upto_seq, now_ms(), refused],
+            )?;
+            tx.commit()
+        })();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        done?;
         Ok(())
     }
 
