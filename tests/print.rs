@@ -30,15 +30,6 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
 }
 
-/// `amount_minor` (2 decimals) at `rate` in CNY, to the fen, half up.
-fn cny(amount_minor: i128, rate: &str) -> String {
-    let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
-    let scaled: i128 = format!("{int}{frac}").parse().unwrap();
-    let den = 10i128.pow(2 + frac.len() as u32);
-    let fen = (amount_minor * scaled * 100 + den / 2) / den;
-    format!("CNY {}.{:02}", fen / 100, fen % 100)
-}
-
 fn assert_fits(slip: &Printed, columns: usize) {
     for l in &slip.lines {
         let width: usize = l
@@ -82,7 +73,8 @@ async fn a_paid_payment_prints_a_slip_with_every_field_and_reprints_it() {
     assert!(!rate.is_empty(), "the sandbox quotes a rate: {order}");
     assert!(slip.line_with("Rate (CNY)").ends_with(&format!(" {rate}")));
     assert!(
-        slip.line_with("In CNY").ends_with(&cny(1250, rate)),
+        slip.line_with("In CNY")
+            .ends_with(&format!("CNY {}", cashier_testkit::cny_at_rate(1250, rate))),
         "{slip:#?}"
     );
     assert!(slip.line_with("Order No.").ends_with(number));
@@ -105,6 +97,23 @@ async fn a_paid_payment_prints_a_slip_with_every_field_and_reprints_it() {
     let both = read(&printer.received.wait_for_cuts(2), encoding_rs::GB18030);
     assert_eq!(both.lines.len(), 2 * slip.lines.len());
     assert_eq!(both.qr_codes, vec![number.to_string(), number.to_string()]);
+
+    // A declined payment has no slip: refused, and nothing is queued.
+    let declined = c.pay("3", "134567890123456101", &[]).await;
+    assert_eq!(declined.code, 2, "{}", declined.stdout);
+    let id = declined.json()["id"].to_string();
+    let r = c.cli(&["print", &id], &[]).await;
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("only a PAID payment has a slip"),
+        "{}",
+        r.stderr
+    );
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!((r.code, r.json()["printed"].clone()), (0, Value::from(0)));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after = read(&printer.received.bytes(), encoding_rs::GB18030);
+    assert_eq!(after.cuts, 2, "nothing more was printed");
 }
 
 #[tokio::test(flavor = "multi_thread")]

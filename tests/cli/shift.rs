@@ -165,7 +165,10 @@ async fn shift_report_and_csv_match_the_sandbox() {
                 // HipoPay's rate, and the amount in CNY at it, to the fen.
                 let rate = &row[col("exchange_rate")];
                 assert!(!rate.is_empty(), "the rate HipoPay gave: {row:?}");
-                assert_eq!(&row[col("cny_amount")], cny_at_rate(amount, rate));
+                assert_eq!(
+                    &row[col("cny_amount")],
+                    crate::common::cny_at_rate(amount, rate)
+                );
             }
             ("refund", "SUCCESS") => refunded -= amount,
             _ => {}
@@ -189,13 +192,4 @@ async fn shift_report_and_csv_match_the_sandbox() {
         1,
         "no payments after close"
     );
-}
-
-/// HKD `minor` at `rate` (CNY per HKD) in CNY, half up to the fen.
-fn cny_at_rate(minor: i64, rate: &str) -> String {
-    let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
-    let scaled: i128 = format!("{int}{frac}").parse().unwrap();
-    let den = 10i128.pow(2 + frac.len() as u32);
-    let fen = (i128::from(minor) * scaled * 100 + den / 2) / den;
-    format!("{}.{:02}", fen / 100, fen % 100)
 }

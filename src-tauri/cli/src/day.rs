@@ -5,26 +5,14 @@
 
 use crate::args::DayCommand;
 use crate::output::{self, EXIT_OK, EXIT_PENDING};
-use cashier_core::backoffice::{self, LocalBooks};
 use cashier_core::ledger::DayClose;
 use cashier_core::CashierError;
 use cashier_till::Till;
-use std::sync::Arc;
 
 pub fn run(till: &Till, cmd: DayCommand, j: bool) -> Result<i32, CashierError> {
-    let engine = &till.engine;
-    let local = LocalBooks {
-        ledger: Arc::clone(engine.ledger()),
-        counter: engine.settings().counter.to_string(),
-        books: engine.settings().books.clone(),
-    };
-    let date = |d: Option<String>| match d {
-        Some(d) => backoffice::parse_date(&d),
-        None => Ok(chrono::Local::now().date_naive()),
-    };
     match cmd {
-        DayCommand::Report { date: d } => {
-            let close = backoffice::close_day(&local, date(d)?)?;
+        DayCommand::Report { date } => {
+            let close = till.day_close(date.as_deref())?;
             if j {
                 output::json(&close);
             } else {
@@ -32,40 +20,27 @@ pub fn run(till: &Till, cmd: DayCommand, j: bool) -> Result<i32, CashierError> {
             }
             Ok(EXIT_OK)
         }
-        DayCommand::Print { date: d } => {
-            let config = &till.config;
-            let printer = config.printer.as_ref().ok_or_else(|| {
-                CashierError::Config(
-                    "no receipt printer is set up: add a [printer] section to the config".into(),
-                )
-            })?;
-            let close = backoffice::close_day(&local, date(d)?)?;
-            let bytes = cashier_receipts::render_day(
-                &close,
-                &config.shop.name,
-                printer,
-                &config.ui.language,
-            )?;
-            match cashier_receipts::send(&bytes, printer) {
-                Ok(()) => {
-                    if j {
-                        output::json(&serde_json::json!({ "printed": true, "date": close.date }));
-                    } else {
-                        println!("the day's report for {} is printed", close.date);
-                    }
-                    Ok(EXIT_OK)
+        DayCommand::Print { date } => match till.day_print(date.as_deref()) {
+            Ok(close) => {
+                if j {
+                    output::json(&serde_json::json!({ "printed": true, "date": close.date }));
+                } else {
+                    println!("the day's report for {} is printed", close.date);
                 }
-                Err(e) => {
-                    eprintln!("cashier-cli: {e}; print it again once the printer is back");
-                    if j {
-                        output::json(&serde_json::json!({
-                            "printed": false, "date": close.date, "error": e.to_string(), "kind": "printer",
-                        }));
-                    }
-                    Ok(EXIT_PENDING)
-                }
+                Ok(EXIT_OK)
             }
-        }
+            // The printer away: nothing is lost, print it again later.
+            Err(e @ CashierError::Printer(_)) => {
+                eprintln!("cashier-cli: {e}; print it again once the printer is back");
+                if j {
+                    output::json(&serde_json::json!({
+                        "printed": false, "error": e.to_string(), "kind": "printer",
+                    }));
+                }
+                Ok(EXIT_PENDING)
+            }
+            Err(e) => Err(e),
+        },
     }
 }
 

@@ -1,63 +1,34 @@
 //! `print`: a payment's slip again (`--refunds`: its refund slips), or the
-//! slips queued while the printer was away (`--pending`). Each slip is
-//! queued in the ledger first, so one the printer does not take now waits
-//! for the next `print --pending` (the app sends them by itself).
+//! slips queued while the printer was away (`--pending`). The till does the
+//! work (`cashier_till::Till::print_slip`, the same as the app's button):
+//! each slip is queued in the ledger first, so one the printer does not
+//! take now waits for the next `print --pending`.
 
 use crate::args::PrintArgs;
 use crate::output::{self, EXIT_OK, EXIT_PENDING};
-use cashier_core::ledger::{PrintKind, RefundStatus};
 use cashier_core::CashierError;
+use cashier_receipts::PrintReport;
 use cashier_till::Till;
 
 pub fn run(till: &Till, args: PrintArgs, j: bool) -> Result<i32, CashierError> {
-    let config = &till.config;
-    let printer = config.printer.as_ref().ok_or_else(|| {
-        CashierError::Config(
-            "no receipt printer is set up: add a [printer] section to the config".into(),
-        )
-    })?;
-    let ledger = till.engine.ledger();
-    let mut queued = Vec::new();
-    match (&args.order, args.pending) {
+    let report = match (&args.order, args.pending) {
         (Some(reference), false) => {
-            let order = ledger.find_order(reference)?;
-            if args.refunds {
-                let done: Vec<_> = ledger
-                    .refunds_for_order(order.id)?
-                    .into_iter()
-                    .filter(|r| r.status == RefundStatus::Success)
-                    .collect();
-                if done.is_empty() {
-                    return Err(CashierError::NotFound(format!(
-                        "order #{} has no refund HipoPay made, so no refund slip",
-                        order.id
-                    )));
-                }
-                for r in done {
-                    queued.push(ledger.queue_print(PrintKind::Refund, r.id)?.id);
-                }
-            } else {
-                // Refused before it is queued: only a PAID payment has a slip.
-                cashier_receipts::Slip::payment(ledger, order.id, &config.shop)?;
-                queued.push(ledger.queue_print(PrintKind::Payment, order.id)?.id);
-            }
+            let order = till.engine.ledger().find_order(reference)?;
+            till.print_slip(order.id, args.refunds)?
         }
-        (None, true) => {}
+        (None, true) => till.print_pending()?.ok_or_else(|| {
+            CashierError::Config(
+                "no receipt printer is set up: add a [printer] section to the config".into(),
+            )
+        })?,
         _ => {
             return Err(CashierError::Input(
                 "print takes an order (its slip again) or --pending (the slips that wait)".into(),
             ))
         }
-    }
-    let report =
-        cashier_receipts::print_pending(ledger, printer, &config.shop, &config.ui.language)?;
+    };
     if j {
-        output::json(&serde_json::json!({
-            "printed": report.printed,
-            "waiting": report.waiting,
-            "error": report.error,
-            "queued": queued,
-        }));
+        output::json(&report);
     } else {
         println!("{} slip(s) printed", report.printed);
         if let Some(why) = &report.error {
@@ -79,24 +50,18 @@ pub fn run(till: &Till, args: PrintArgs, j: bool) -> Result<i32, CashierError> {
 /// here changes the command's outcome: a printer that is away is told on
 /// stderr, and the slips wait for `print --pending`.
 pub fn after_sale(till: &Till) {
-    let config = &till.config;
-    let Some(printer) = config.printer.as_ref().filter(|p| p.auto_print) else {
+    if !till.config.printer.as_ref().is_some_and(|p| p.auto_print) {
         return;
-    };
-    match cashier_receipts::print_pending(
-        till.engine.ledger(),
-        printer,
-        &config.shop,
-        &config.ui.language,
-    ) {
-        Ok(report) => {
-            if let Some(why) = report.error {
-                eprintln!(
-                    "cashier-cli: {} slip(s) wait for the printer ({why}); `print --pending` sends them",
-                    report.waiting
-                );
-            }
-        }
+    }
+    match till.print_pending() {
+        Ok(Some(PrintReport {
+            error: Some(why),
+            waiting,
+            ..
+        })) => eprintln!(
+            "cashier-cli: {waiting} slip(s) wait for the printer ({why}); `print --pending` sends them"
+        ),
+        Ok(_) => {}
         Err(e) => eprintln!("cashier-cli: the slip was not printed: {e}"),
     }
 }

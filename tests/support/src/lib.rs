@@ -94,3 +94,14 @@ pub fn time_passes(db: &std::path::Path, by: std::time::Duration) {
         db.execute(sql, [ms]).unwrap();
     }
 }
+
+/// HipoPay's rate applied by hand, for checking what the app wrote: HKD
+/// `minor` (two decimals) at `rate` CNY per HKD, half up to the fen, as
+/// "11.40". Whole-number arithmetic, written apart from the app's own.
+pub fn cny_at_rate(minor: i64, rate: &str) -> String {
+    let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
+    let scaled: i128 = format!("{int}{frac}").parse().unwrap();
+    let den = 10i128.pow(2 + u32::try_from(frac.len()).unwrap());
+    let fen = (i128::from(minor) * scaled * 100 + den / 2) / den;
+    format!("{}.{:02}", fen / 100, fen % 100)
+}

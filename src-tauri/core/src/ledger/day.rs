@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// Rows of these books only: demo payments never count in a live day, and
 /// the other way round. Shifts from before books were kept count in both.
-fn books_clause(books: &Books) -> &'static str {
+pub(super) fn books_clause(books: &Books) -> &'static str {
     match books {
         Books::Demo => "(s.acquirer = 'demo' OR s.acquirer = '')",
         _ => "(s.acquirer <> 'demo')",

@@ -3,6 +3,7 @@
 //! payment or refund of the day that is still unclear, by number: a close
 //! never hides what is still open.
 
+use super::day::books_clause;
 use super::{Ledger, LedgerError};
 use crate::books::Books;
 use crate::daybook::DayReport;
@@ -44,13 +45,6 @@ pub struct DayClose {
     pub totals: Vec<WalletTotals>,
     pub refunds_by_approver: Vec<ApproverTotals>,
     pub unclear: Vec<UnclearEntry>,
-}
-
-fn books_clause(books: &Books) -> &'static str {
-    match books {
-        Books::Demo => "(s.acquirer = 'demo' OR s.acquirer = '')",
-        _ => "(s.acquirer <> 'demo')",
-    }
 }
 
 impl Ledger {

@@ -65,9 +65,10 @@ const SELECT: &str =
 impl Ledger {
     /// Whether PAID payments and successful refunds queue their slips by
     /// themselves (`[printer] auto_print`, and a printer configured).
+    /// Written only when it changes: opening a till to read writes nothing.
     pub fn set_auto_print(&self, on: bool) -> Result<(), LedgerError> {
         self.conn().execute(
-            "UPDATE print_settings SET auto_print = ?1 WHERE id = 1",
+            "UPDATE print_settings SET auto_print = ?1 WHERE id = 1 AND auto_print <> ?1",
             params![i64::from(on)],
         )?;
         Ok(())
