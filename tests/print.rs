@@ -238,6 +238,39 @@ async fn a_printer_that_is_away_never_blocks_a_sale_and_prints_once_when_back() 
     slip.line_with("HKD 12.50");
 }
 
+/// A network printer switched off in the middle of a slip: the sale is
+/// PAID, the torn slip stays queued, and once the printer is back the whole
+/// slip prints, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_printer_gone_mid_slip_prints_the_whole_slip_again_once() {
+    let printer = NetPrinter::dropping_first_slip_after(200);
+    let c = Counter::start().await;
+    set_up(&c, &network(printer.port, "gb18030", 80), "en");
+    c.open_shift().await;
+    let r = c.pay("12.50", WECHAT, &[]).await;
+    assert_eq!(r.code, 0, "the sale is done: {}", r.stderr);
+    assert_eq!(s(&r.json(), "status"), "PAID");
+    assert!(r.stderr.contains("wait for the printer"), "{}", r.stderr);
+    let torn = printer.received.bytes();
+    assert_eq!(torn.len(), 200, "the printer took part of the slip");
+
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["printed"], 1);
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!((r.code, r.json()["printed"].clone()), (0, Value::from(0)));
+    let bytes = printer.received.wait_for_cuts(1);
+    // The whole slip again, after the torn start (each begins with ESC @).
+    assert!(bytes[200..].starts_with(&[0x1B, b'@']), "a fresh slip");
+    let slip = read(&bytes[200..], encoding_rs::GB18030);
+    assert_eq!(slip.cuts, 1, "printed once");
+    assert_eq!(
+        slip.status_requests, 1,
+        "the printer was asked after the slip"
+    );
+    slip.line_with("HKD 12.50");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_serial_printer_through_a_pty_pair() {
     let printer = PtyPrinter::start();

@@ -2,6 +2,16 @@
 //! the kernel's usblp driver) or the network (raw TCP, usually port 9100),
 //! each with a timeout, so a printer that is off or unplugged is an error
 //! in seconds, never a hang.
+//!
+//! On the network a write "succeeds" once the bytes are in this computer's
+//! socket buffer, so a printer switched off or unplugged halfway through a
+//! slip would look like one that printed it. After the slip, the printer is
+//! asked for its real-time status (DLE EOT 1), which every ESC/POS network
+//! printer answers on the same connection: a connection that was closed or
+//! reset meanwhile means the slip may be cut short, and it stays queued
+//! (printed whole again later; a torn half slip costs paper, a lost slip
+//! costs the customer). A printer that takes the slip but never talks back
+//! keeps the old rule: the bytes were taken, the slip is done.
 
 use crate::PrintError;
 use cashier_core::config::{PrinterConfig, PrinterKind};
@@ -10,6 +20,13 @@ use std::net::ToSocketAddrs;
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a network printer has to answer the status request after a
+/// slip (and to take each write).
+const NETWORK_TIMEOUT: Duration = Duration::from_secs(3);
+/// DLE EOT 1, the printer's real-time status. Written by hand: the
+/// `escpos` crate's `real_time_status` appends a fourth byte (0) that only
+/// the n = 7, 8 and 18 forms take.
+const PRINTER_STATUS: [u8; 3] = [0x10, 0x04, 0x01];
 
 /// Writes the bytes and flushes; `Err` means the printer may not have
 /// printed the slip (it stays queued).
@@ -42,11 +59,39 @@ pub fn send(bytes: &[u8], printer: &PrinterConfig) -> Result<(), PrintError> {
                 .ok_or_else(|| {
                     PrintError::Offline(format!("{what}: the address cannot be found"))
                 })?;
-            let d = NetworkDriver::open(&addr.ip().to_string(), addr.port(), Some(TIMEOUT))
+            let d = NetworkDriver::open(&addr.ip().to_string(), addr.port(), Some(NETWORK_TIMEOUT))
                 .map_err(offline(format!("{what} cannot be reached")))?;
-            write_all(&d, bytes, &what)
+            write_all(&d, bytes, &what)?;
+            still_there(&d, &what)
         }
     }
+}
+
+/// After a slip: the printer's status asked for and read back on the same
+/// connection. Closed or reset: the slip may be torn, `Err` (it stays
+/// queued). No answer in time: a printer that does not talk back, `Ok`.
+fn still_there(d: &NetworkDriver, what: &str) -> Result<(), PrintError> {
+    let gone = |e: String| PrintError::Offline(format!("{what} went away during the slip: {e}"));
+    d.write(&PRINTER_STATUS)
+        .and_then(|()| d.flush())
+        .map_err(|e| gone(e.to_string()))?;
+    let mut answer = [0u8; 1];
+    match d.read(&mut answer) {
+        Ok(0) => Err(gone("the connection was closed".into())),
+        // Any answer: the connection held to the end of the slip. A printer
+        // that says it is offline (cover open, paper out) keeps the slip in
+        // its buffer and prints it when it is back.
+        Ok(_) => Ok(()),
+        Err(escpos::errors::PrinterError::Io(e)) if timed_out(&e) => Ok(()),
+        Err(e) => Err(gone(e.to_string())),
+    }
+}
+
+/// The crate gives I/O errors as text: a read timeout is "would block" or
+/// "timed out", as the platform words it.
+fn timed_out(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("would block") || m.contains("timed out") || m.contains("temporarily unavailable")
 }
 
 fn write_all(d: &impl Driver, bytes: &[u8], what: &str) -> Result<(), PrintError> {

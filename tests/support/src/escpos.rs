@@ -9,6 +9,8 @@ pub struct Printed {
     pub lines: Vec<String>,
     pub qr_codes: Vec<String>,
     pub cuts: usize,
+    /// Real-time status requests (DLE EOT n) among the bytes.
+    pub status_requests: usize,
 }
 
 impl Printed {
@@ -62,6 +64,11 @@ pub fn read(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Printed {
                         panic!("ESC {other:#04x} at byte {i} is not a command this printer knows")
                     }
                 }
+            }
+            // DLE EOT n: the sender asks the printer how it is.
+            0x10 if arg(i, 1) == 0x04 => {
+                out.status_requests += 1;
+                i += 3;
             }
             0x1C => {
                 i += match arg(i, 1) {

@@ -3,8 +3,8 @@
 //! printer), each keeping every byte it was sent; `escpos::read` turns the
 //! bytes back into lines.
 
-use std::io::Read;
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,6 +39,34 @@ impl Received {
         }
     }
 
+    /// Keeps what a network client sends and answers its real-time status
+    /// requests (DLE EOT n) as an online printer with paper does; with
+    /// `drop_after`, closes the connection once that many bytes arrived
+    /// (a printer switched off in the middle of a slip).
+    fn serve(&self, mut conn: TcpStream, drop_after: Option<usize>) {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                return;
+            }
+            let take = drop_after.map_or(n, |limit| n.min(limit.saturating_sub(seen.len())));
+            self.0.lock().unwrap().extend_from_slice(&buf[..take]);
+            let before = status_requests(&seen);
+            seen.extend_from_slice(&buf[..take]);
+            if drop_after.is_some_and(|limit| seen.len() >= limit) {
+                // Gone: unread bytes make the kernel reset the connection.
+                return;
+            }
+            for _ in before..status_requests(&seen) {
+                // 0b0001_0010: the fixed bits, online, no error.
+                if conn.write_all(&[0x12]).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+
     fn keep(&self, mut from: impl Read) {
         let mut buf = [0u8; 4096];
         while let Ok(n) = from.read(&mut buf) {
@@ -66,17 +94,32 @@ impl NetPrinter {
         Self::on(TcpListener::bind(("127.0.0.1", port)).unwrap())
     }
 
+    /// A printer that goes away after taking `bytes` bytes of the first
+    /// slip (its connection closed), and is back for the next connection.
+    pub fn dropping_first_slip_after(bytes: usize) -> NetPrinter {
+        Self::serving(TcpListener::bind("127.0.0.1:0").unwrap(), Some(bytes))
+    }
+
     fn on(listener: TcpListener) -> NetPrinter {
+        Self::serving(listener, None)
+    }
+
+    fn serving(listener: TcpListener, mut drop_first_after: Option<usize>) -> NetPrinter {
         let port = listener.local_addr().unwrap().port();
         let received = Received::default();
         let keep = received.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
-                keep.keep(conn);
+                keep.serve(conn, drop_first_after.take());
             }
         });
         NetPrinter { port, received }
     }
+}
+
+/// How many real-time status requests (DLE EOT n) `bytes` hold.
+fn status_requests(bytes: &[u8]) -> usize {
+    bytes.windows(2).filter(|w| *w == [0x10, 0x04]).count()
 }
 
 /// A port nothing listens on (a printer switched off).
