@@ -13,6 +13,7 @@ mod contract;
 mod customer_window;
 mod events;
 mod instance;
+mod kiosk;
 mod state;
 
 use cashier_core::paths::Paths;
@@ -77,6 +78,7 @@ fn main() {
             background::push_periodically(handle);
             background::print_periodically(handle);
             background::till_started(handle);
+            kiosk::apply(handle);
             Ok(())
         })
         .invoke_handler(commands::invoke_handler())

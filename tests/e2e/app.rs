@@ -54,6 +54,8 @@ pub struct App {
     pub export_dir: PathBuf,
     pub config_file: PathBuf,
     pub db_file: PathBuf,
+    /// The app's XDG_CONFIG_HOME (kiosk mode's autostart entry goes there).
+    pub config_home: PathBuf,
     good_config: String,
     _workdir: tempfile::TempDir,
 }
@@ -118,9 +120,11 @@ impl App {
         if let Some(bytes) = &options.ledger_bytes {
             std::fs::write(&db_file, bytes).expect("ledger bytes");
         }
+        let config_home = dir.path().join("xdg-config");
         let x = XServer::start();
         let mut env = vec![
             ("DISPLAY", PathBuf::from(&x.display)),
+            ("XDG_CONFIG_HOME", config_home.clone()),
             ("CASHIER_CONFIG", config.clone()),
             ("CASHIER_DB", db_file.clone()),
             ("CASHIER_EXPORT_DIR", export_dir.clone()),
@@ -136,7 +140,41 @@ impl App {
             export_dir,
             config_file: config,
             db_file,
+            config_home,
             good_config,
+            _driver: driver,
+            _x: x,
+        };
+        app.wait_visible("body").await;
+        app
+    }
+
+    /// An installed app (`binary`, from the package) on a user's `home`, as
+    /// a shop runs it: no config (demo mode), the OS's default places for
+    /// the config and ledger. For the package check (scripts/package-check).
+    pub async fn launch_installed(binary: &Path, home: &Path) -> App {
+        let sim = SimHandle::start(sim_config(), "127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("sandbox starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config_home = home.join(".config");
+        let x = XServer::start();
+        let env = vec![
+            ("DISPLAY", PathBuf::from(&x.display)),
+            ("HOME", home.to_path_buf()),
+            ("XDG_CONFIG_HOME", config_home.clone()),
+            ("XDG_DATA_HOME", home.join(".local/share")),
+        ];
+        let (client, driver) = launch(binary, &env).await;
+        let app = App {
+            client,
+            sim,
+            export_dir: dir.path().to_path_buf(),
+            _workdir: dir,
+            config_file: config_home.join("cashier/config.toml"),
+            db_file: home.join(".local/share/cashier/cashier.sqlite3"),
+            config_home,
+            good_config: String::new(),
             _driver: driver,
             _x: x,
         };

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod app;
+mod installed;
 mod page;
 mod receipts;
 mod store;
@@ -797,6 +798,52 @@ async fn the_customer_display_is_switched_on_and_off_in_settings() {
     }
     let config = std::fs::read_to_string(&app.config_file).unwrap();
     assert!(config.contains("customer_display = false"), "{config}");
+    app.close().await;
+}
+
+/// Kiosk mode is a manager's: on with the PIN, the app will start at login
+/// on this till's own files (an XDG autostart entry); off takes it away.
+#[tokio::test(flavor = "multi_thread")]
+async fn kiosk_mode_adds_and_removes_the_autostart_entry_with_a_managers_pin() {
+    let app = App::launch(Options::default()).await;
+    app.first_run_and_open_shift().await;
+    app.nav("settings").await;
+    let entry = app
+        .config_home
+        .join("autostart")
+        .join("app.cashier.counter.desktop");
+    // Without the PIN: refused, nothing written.
+    app.click("#set-kiosk").await;
+    app.click("#btn-settings-save").await;
+    app.wait_visible("#settings-result.bad").await;
+    assert!(!entry.exists());
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(!config.contains("kiosk = true"), "{config}");
+
+    app.fill("#settings-pin", MANAGER_PIN).await;
+    app.click("#btn-settings-save").await;
+    app.wait_visible("#settings-result.ok").await;
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let exec = format!(
+        "Exec=env CASHIER_CONFIG={} CASHIER_DB={} {}",
+        app.config_file.display(),
+        app.db_file.display(),
+        env!("CARGO_BIN_EXE_cashier")
+    );
+    assert!(text.contains(&exec), "{text}");
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(config.contains("kiosk = true"), "{config}");
+
+    app.click("#set-kiosk").await;
+    app.fill("#settings-pin", MANAGER_PIN).await;
+    app.click("#btn-settings-save").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while entry.exists() {
+        assert!(std::time::Instant::now() < deadline, "the entry stayed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let config = std::fs::read_to_string(&app.config_file).unwrap();
+    assert!(config.contains("kiosk = false"), "{config}");
     app.close().await;
 }
 

@@ -125,7 +125,7 @@
 /** @typedef {{ connected: boolean, error: string|null, port: string|null }} ScannerStatus */
 /** @typedef {{ connected: boolean, error: string|null, serial_port: string|null, wedge_max_gap_ms: number, wedge_min_length: number }} ScannerView */
 /** @typedef {{ manager_pin: string|null, settings: SettingsView }} SettingsSave */
-/** @typedef {{ currency: Currency, customer_display: boolean, hipopay: HipoPayView|null, language: string, mode: Mode|null, printer: PrinterConfig|null, scanner: ScannerConfig, shop: ShopConfig, sounds: boolean }} SettingsView */
+/** @typedef {{ currency: Currency, customer_display: boolean, hipopay: HipoPayView|null, kiosk: boolean, language: string, mode: Mode|null, printer: PrinterConfig|null, scanner: ScannerConfig, shop: ShopConfig, sounds: boolean }} SettingsView */
 /** @typedef {{ books: Books, closed_at: number|null, closed_by: number|null, id: number, opened_at: number, staff_id: number, staff_name: string }} Shift */
 /** @typedef {{ pin: string }} ShiftClose */
 /** @typedef {{ pin: string, staff: string }} ShiftOpen */

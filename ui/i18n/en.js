@@ -312,6 +312,7 @@ export default {
   'settings.sounds': 'Sounds',
   'settings.instant': 'Language, sounds and the customer display change at once and need no PIN.',
   'settings.customerDisplay': 'Customer display (a second window, on a second screen if there is one)',
+  'settings.kiosk': 'Kiosk: full screen, and start when this computer\'s user logs in (saved with Save, manager\'s PIN)',
   'customer.title': 'Cashier: customer display',
   'customer.demo': 'DEMO: practice only, no real payment',
   'customer.welcome': 'Welcome',

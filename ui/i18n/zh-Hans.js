@@ -312,6 +312,7 @@ export default {
   'settings.sounds': '声音',
   'settings.instant': '语言、声音和顾客显示屏会立即生效，不需要 PIN。',
   'settings.customerDisplay': '顾客显示屏（另一个窗口；如有第二块屏幕则显示在其上）',
+  'settings.kiosk': '自助终端模式：全屏，并在此电脑的用户登录时启动（按“保存”生效，需经理 PIN）',
   'customer.title': 'Cashier：顾客显示屏',
   'customer.demo': '演示模式：仅供练习，不是真实付款',
   'customer.welcome': '欢迎光临',

@@ -312,6 +312,7 @@ export default {
   'settings.sounds': '聲音',
   'settings.instant': '語言、聲音和顧客顯示屏會即時生效，不需要 PIN。',
   'settings.customerDisplay': '顧客顯示屏（另一個視窗；如有第二個螢幕則顯示在其上）',
+  'settings.kiosk': '資訊站模式：全螢幕，並在此電腦的使用者登入時啟動（按「儲存」生效，需經理 PIN）',
   'customer.title': 'Cashier：顧客顯示屏',
   'customer.demo': '示範模式：僅供練習，並非真實付款',
   'customer.welcome': '歡迎光臨',

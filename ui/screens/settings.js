@@ -65,6 +65,7 @@ function fill(s) {
   $('#set-language').value = s.language;
   $('#set-sounds').checked = Boolean(s.sounds);
   $('#set-customer-display').checked = Boolean(s.customer_display);
+  $('#set-kiosk').checked = Boolean(s.kiosk);
   $('#set-gap').value = String(s.scanner.wedge_max_gap_ms);
   $('#set-minlen').value = String(s.scanner.wedge_min_length);
   $('#set-baud').value = String(s.scanner.baud);
@@ -161,6 +162,7 @@ function collect() {
     language: loaded ? loaded.language : $('#set-language').value,
     sounds: loaded ? loaded.sounds : $('#set-sounds').checked,
     customer_display: loaded ? Boolean(loaded.customer_display) : $('#set-customer-display').checked,
+    kiosk: $('#set-kiosk').checked,
     printer: collectPrinter(),
     shop: collectShop(),
   };

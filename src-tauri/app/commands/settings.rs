@@ -47,6 +47,9 @@ pub async fn settings_save(app: AppHandle, args: SettingsSave) -> Result<Setting
     // A key imported for these settings becomes the key now (the one it
     // replaces is kept), and the new till starts with it.
     settings::adopt_staged_key(&state.paths, &mut next)?;
+    if change.kiosk_toggled {
+        crate::kiosk::set_autostart(&app, next.ui.kiosk)?;
+    }
     if change.restarts_engine {
         state.restart(next.clone()).await?;
         crate::background::forward_engine_events(&app);
@@ -58,6 +61,9 @@ pub async fn settings_save(app: AppHandle, args: SettingsSave) -> Result<Setting
     ledger.record_settings_change(approved_by, &SettingsChange::describe(&current, &next))?;
     if change.scanner {
         crate::background::start_serial_scanner(&app);
+    }
+    if change.kiosk_toggled {
+        crate::kiosk::apply(&app);
     }
     if change.customer_display_toggled {
         crate::customer_window::sync(&app);

@@ -180,6 +180,10 @@ pub struct UiConfig {
     /// A second window for the customer (on a second screen when there is
     /// one): the amount, the QR code to scan, and the outcome.
     pub customer_display: bool,
+    /// A till that is only a till: the counter window fills the screen, and
+    /// the app starts when this computer's user logs in (an XDG autostart
+    /// entry, `kiosk.rs`). A manager's setting.
+    pub kiosk: bool,
 }
 
 impl Default for UiConfig {
@@ -188,6 +192,7 @@ impl Default for UiConfig {
             language: "en".into(),
             sounds: true,
             customer_display: false,
+            kiosk: false,
         }
     }
 }

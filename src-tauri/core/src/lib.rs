@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 mod fsutil;
 pub mod hipopay;
+pub mod kiosk;
 pub mod ledger;
 pub mod money;
 pub mod paths;

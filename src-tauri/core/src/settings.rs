@@ -41,6 +41,9 @@ pub struct SettingsView {
     pub sounds: bool,
     #[serde(default)]
     pub customer_display: bool,
+    /// Full screen, and started at login (a manager's setting).
+    #[serde(default)]
+    pub kiosk: bool,
     /// The receipt printer; none: no slips.
     #[serde(default)]
     pub printer: Option<PrinterConfig>,
@@ -65,6 +68,7 @@ impl SettingsView {
             language: config.ui.language.clone(),
             sounds: config.ui.sounds,
             customer_display: config.ui.customer_display,
+            kiosk: config.ui.kiosk,
             printer: config.printer.clone(),
             shop: config.shop.clone(),
         }
@@ -103,6 +107,7 @@ impl SettingsView {
             language: self.language.clone(),
             sounds: self.sounds,
             customer_display: self.customer_display,
+            kiosk: self.kiosk,
         };
         next.checked()
     }
@@ -121,12 +126,18 @@ pub struct SettingsChange {
     pub customer_display_toggled: bool,
     /// The customer display must be told again (its language or the DEMO marker).
     pub customer_display_retold: bool,
+    pub kiosk_toggled: bool,
 }
 
 impl SettingsChange {
     pub fn between(current: &Config, next: &Config) -> SettingsChange {
+        // Language, sounds and the customer display are the counter's
+        // comfort; kiosk mode (full screen, started at login) is not.
         let comfort_only = Config {
-            ui: current.ui.clone(),
+            ui: UiConfig {
+                kiosk: next.ui.kiosk,
+                ..current.ui.clone()
+            },
             ..next.clone()
         } == *current;
         SettingsChange {
@@ -138,6 +149,7 @@ impl SettingsChange {
             customer_display_toggled: next.ui.customer_display != current.ui.customer_display,
             customer_display_retold: next.ui.language != current.ui.language
                 || next.is_demo() != current.is_demo(),
+            kiosk_toggled: next.ui.kiosk != current.ui.kiosk,
         }
     }
 
@@ -225,6 +237,11 @@ impl SettingsChange {
             "ui.customer_display",
             current.ui.customer_display.to_string(),
             next.ui.customer_display.to_string(),
+        );
+        diff(
+            "ui.kiosk",
+            current.ui.kiosk.to_string(),
+            next.ui.kiosk.to_string(),
         );
         changes
     }
@@ -327,6 +344,17 @@ mod tests {
         view.scanner.baud = 115_200;
         let change = SettingsChange::between(&current, &view.apply_to(&current).unwrap());
         assert!(change.needs_manager && change.scanner && !change.restarts_engine);
+
+        // Kiosk mode sits beside the comfort settings but is a manager's.
+        let mut view = SettingsView::of(&current);
+        view.kiosk = true;
+        let next = view.apply_to(&current).unwrap();
+        let change = SettingsChange::between(&current, &next);
+        assert!(change.needs_manager && change.kiosk_toggled && !change.restarts_engine);
+        assert_eq!(
+            SettingsChange::describe(&current, &next),
+            vec!["ui.kiosk: false -> true".to_string()]
+        );
     }
 
     #[test]
