@@ -165,6 +165,109 @@ async fn slips_in_traditional_chinese_on_big5_and_simplified_on_gb18030() {
     }
 }
 
+/// Reads a raster slip's pictures back with OCR (tesseract, in the
+/// slip's language and English), the way a person reads the paper.
+fn ocr(slip: &Printed, languages: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let pbm = dir.path().join("slip.pbm");
+    let png = dir.path().join("slip.png");
+    std::fs::write(&pbm, slip.pictures_pbm()).unwrap();
+    // Twice the size, a white border: what OCR reads best.
+    let status = std::process::Command::new("convert")
+        .arg(&pbm)
+        .args(["-scale", "200%", "-bordercolor", "white", "-border", "20"])
+        .arg(&png)
+        .status()
+        .expect("imagemagick (scripts/install-deps)");
+    assert!(status.success());
+    let out = std::process::Command::new("tesseract")
+        .arg(&png)
+        .args(["stdout", "-l", languages, "--psm", "6"])
+        .output()
+        .expect("tesseract (scripts/install-deps)");
+    assert!(out.status.success(), "{out:?}");
+    // Kept for a look when a word is not read (target/tmp/raster-<lang>.png).
+    let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("raster-{}.png", languages.replace('+', "-")));
+    std::fs::copy(&png, keep).unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A printer without Chinese characters: every line arrives as a picture
+/// (no text bytes at all), 576 dots wide on 80 mm and 384 on 58 mm; read
+/// back with OCR the slip says what the text slip says; its QR code is the
+/// printer's own and opens the order.
+#[tokio::test(flavor = "multi_thread")]
+async fn raster_slips_draw_every_line_for_printers_without_chinese() {
+    for (language, width_mm, ocr_languages, words) in [
+        (
+            "zh-Hans",
+            80,
+            "chi_sim+eng",
+            ["收银台", "支付方式", "订单号"],
+        ),
+        ("en", 58, "eng", ["Counter", "Wallet", "OrderNo."]),
+    ] {
+        let printer = NetPrinter::start();
+        let c = Counter::start().await;
+        c.name("C3");
+        set_up(&c, &network(printer.port, "raster", width_mm), language);
+        c.open_shift().await;
+        let order = paid(&c, "12.50", WECHAT).await;
+        let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+        assert!(
+            slip.lines.iter().all(|l| l.trim().is_empty()),
+            "{language}: no text, only pictures: {:?}",
+            slip.lines
+        );
+        let dots = if width_mm == 80 { 576 } else { 384 };
+        assert!(slip.pictures.len() >= 12, "{language}: a picture a line");
+        for p in &slip.pictures {
+            assert_eq!(p.width_bytes * 8, dots, "{language}");
+        }
+        assert!(slip.pictures.iter().filter(|p| p.has_ink()).count() >= 12);
+        assert_eq!(
+            slip.qr_codes,
+            vec![s(&order, "merchant_order_no").to_string()]
+        );
+        assert_eq!(slip.cuts, 1);
+
+        let text = ocr(&slip, ocr_languages);
+        // OCR puts spaces between Chinese characters; the words are read
+        // without them.
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        for word in words {
+            assert!(
+                squeezed.contains(word),
+                "{language}: {word:?} not in {text}"
+            );
+        }
+        assert!(squeezed.contains("HKD12.50"), "{language}: {text}");
+        assert!(squeezed.contains("C3"), "{language}: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn raster_without_a_font_is_refused_clearly() {
+    let c = Counter::start().await;
+    set_up(
+        &c,
+        &format!(
+            "{}font = \"/nowhere/NotoSansCJK.ttc\"\n",
+            network(free_port(), "raster", 80)
+        ),
+        "en",
+    );
+    let r = c.cli(&["orders", "--json"], &[]).await;
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("printer.font: no font file at /nowhere/NotoSansCJK.ttc"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refund_prints_a_slip_that_names_who_approved_it() {
     let printer = NetPrinter::start();

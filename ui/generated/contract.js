@@ -94,7 +94,7 @@
 /**
  * `[printer]`: the receipt printer.
  */
-/** @typedef {{ auto_print: boolean, baud: number, encoding: TextEncoding, host: string|null, kind: PrinterKind, path: string|null, port: number, width_mm: number }} PrinterConfig */
+/** @typedef {{ auto_print: boolean, baud: number, encoding: TextEncoding, font?: string|null, host: string|null, kind: PrinterKind, path: string|null, port: number, width_mm: number }} PrinterConfig */
 /**
  * How the printer is connected.
  */
@@ -170,7 +170,7 @@
  * The printer's character set for Chinese: GB18030 (简体, and most
  * 繁體 characters) or Big5 (繁體).
  */
-/** @typedef {"gb18030"|"big5"} TextEncoding */
+/** @typedef {"gb18030"|"big5"|"raster"} TextEncoding */
 /**
  * A payment or refund of the day that HipoPay has not settled yet.
  */

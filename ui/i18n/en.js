@@ -425,6 +425,7 @@ export default {
   'settings.printerPort': 'Port or baud',
   'settings.printerWidth': 'Paper',
   'settings.printerEncoding': 'Chinese characters',
+  'settings.printerRaster': 'Drawn as pictures (no Chinese font in the printer)',
   'settings.printerAuto': 'Print a slip for every payment and refund',
   'settings.shopName': 'Shop name (top of the slip)',
   'settings.shopAddress': 'Shop address',

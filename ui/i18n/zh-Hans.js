@@ -425,6 +425,7 @@ export default {
   'settings.printerPort': '端口或波特率',
   'settings.printerWidth': '纸宽',
   'settings.printerEncoding': '中文字符',
+  'settings.printerRaster': '绘成图像（打印机没有中文字库）',
   'settings.printerAuto': '每笔付款和退款自动打印小票',
   'settings.shopName': '店名（小票顶部）',
   'settings.shopAddress': '店铺地址',

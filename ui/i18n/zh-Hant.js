@@ -425,6 +425,7 @@ export default {
   'settings.printerPort': '埠或鮑率',
   'settings.printerWidth': '紙寬',
   'settings.printerEncoding': '中文字元',
+  'settings.printerRaster': '繪成圖像（印表機沒有中文字型）',
   'settings.printerAuto': '每筆付款及退款自動列印收據',
   'settings.shopName': '店名（收據頂部）',
   'settings.shopAddress': '店舖地址',

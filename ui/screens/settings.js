@@ -110,6 +110,8 @@ function collectPrinter() {
     width_mm: Number.parseInt($('#set-printer-width').value, 10),
     encoding: $('#set-printer-encoding').value,
     auto_print: $('#set-printer-auto').checked,
+    // Not on the screen (a font file for raster slips): kept as the file has it.
+    font: loaded?.printer?.font ?? null,
   };
 }
 

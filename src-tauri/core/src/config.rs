@@ -60,7 +60,16 @@ pub enum TextEncoding {
     #[default]
     Gb18030,
     Big5,
+    /// No character set at all: every line is drawn here, with a CJK font
+    /// (`printer.font`, else Noto Sans CJK from fonts-noto-cjk), and sent as
+    /// a picture. For printers without Chinese characters.
+    Raster,
 }
+
+/// Where Debian's fonts-noto-cjk puts Noto Sans CJK (SC, TC, JP, KR, HK in
+/// one collection): raster slips draw their text with it unless
+/// `printer.font` names another font.
+pub const DEFAULT_RASTER_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 /// `[printer]`: the receipt printer.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
@@ -82,6 +91,10 @@ pub struct PrinterConfig {
     /// a button, or `cashier-cli print`).
     #[serde(default = "default_auto_print")]
     pub auto_print: bool,
+    /// With `encoding = "raster"`: the font file (TrueType/OpenType, or a
+    /// collection) the text is drawn with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
 }
 
 fn default_printer_port() -> u16 {
@@ -120,7 +133,32 @@ impl PrinterConfig {
                 Err("a network printer needs printer.host (its address)".into())
             }
             PrinterKind::Network if self.port == 0 => Err("printer.port must be above 0".into()),
-            _ => Ok(()),
+            _ => self.check_font(),
+        }
+    }
+
+    /// The font raster slips are drawn with.
+    pub fn raster_font(&self) -> &str {
+        self.font
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .unwrap_or(DEFAULT_RASTER_FONT)
+    }
+
+    fn check_font(&self) -> Result<(), String> {
+        if self.encoding != TextEncoding::Raster {
+            return Ok(());
+        }
+        let font = self.raster_font();
+        if std::path::Path::new(font).is_file() {
+            Ok(())
+        } else if self.font.is_some() {
+            Err(format!("printer.font: no font file at {font}"))
+        } else {
+            Err(format!(
+                "encoding = \"raster\" draws the slip's text with a CJK font, and there is none at {font}: install fonts-noto-cjk, or name a font file in printer.font"
+            ))
         }
     }
 }
@@ -521,6 +559,10 @@ mod tests {
             (
                 "[printer]\nkind = \"usb\"\nencoding = \"latin1\"\n",
                 "encoding",
+            ),
+            (
+                "[printer]\nkind = \"usb\"\nencoding = \"raster\"\nfont = \"/nowhere/font.ttc\"\n",
+                "printer.font: no font file at /nowhere/font.ttc",
             ),
         ] {
             let e = Config::parse(text, path).unwrap_err().to_string();

@@ -1,6 +1,7 @@
 //! Receipts on a real receipt printer: a customer slip for a payment or a
 //! refund, laid out for 58 or 80 mm paper, turned into ESC/POS bytes (text
-//! in GB18030 or Big5 for Chinese, a QR code of our order number) by the
+//! in GB18030 or Big5 for Chinese, or drawn as pictures for printers
+//! without Chinese characters; a QR code of our order number) by the
 //! `escpos` crate, and sent over a serial port, a USB printer device
 //! (`/dev/usb/lp*`) or the network (raw TCP, port 9100).
 //!
@@ -9,6 +10,7 @@
 //! [`print_pending`] sends what waits once it is back.
 
 mod layout;
+mod raster;
 mod render;
 mod send;
 mod slip;

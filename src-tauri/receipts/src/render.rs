@@ -3,6 +3,7 @@
 //! printer that fails halfway gets the whole slip again next time.
 
 use crate::layout::{self, Line, Paper};
+use crate::raster;
 use crate::slip::Slip;
 use crate::PrintError;
 use cashier_core::config::{PrinterConfig, TextEncoding};
@@ -48,7 +49,12 @@ fn paper(printer: &PrinterConfig) -> Result<Paper, PrintError> {
 /// The slip as this printer takes it, in `language` ("en", "zh-Hant", "zh-Hans").
 pub fn render(slip: &Slip, printer: &PrinterConfig, language: &str) -> Result<Vec<u8>, PrintError> {
     let paper = paper(printer)?;
-    render_lines(layout::lines(slip, paper, language), paper, printer)
+    render_lines(
+        layout::lines(slip, paper, language),
+        paper,
+        printer,
+        language,
+    )
 }
 
 /// The day's close at this counter as this printer takes it.
@@ -63,6 +69,7 @@ pub fn render_day(
         layout::day_lines(close, shop_name, paper, language),
         paper,
         printer,
+        language,
     )
 }
 
@@ -70,10 +77,12 @@ fn render_lines(
     lines: Vec<Line>,
     paper: Paper,
     printer: &PrinterConfig,
+    language: &str,
 ) -> Result<Vec<u8>, PrintError> {
     let (encoding, name) = match printer.encoding {
         TextEncoding::Gb18030 => (encoding_rs::GB18030, "GB18030"),
         TextEncoding::Big5 => (encoding_rs::BIG5, "Big5"),
+        TextEncoding::Raster => return render_raster(&lines, paper, printer, language),
     };
     let memory = Memory::default();
     let columns = u8::try_from(paper.columns()).unwrap_or(u8::MAX);
@@ -118,19 +127,54 @@ fn render_lines(
                 .and_then(|p| p.writeln(&t))
                 .and_then(|p| p.bold(false)),
             Line::Rule => p.writeln(&"-".repeat(paper.columns())),
-            Line::Qr(data) => p
-                .justify(JustifyMode::CENTER)
-                .and_then(|p| {
-                    p.qrcode_option(
-                        &data,
-                        QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M),
-                    )
-                })
-                .and_then(|p| p.justify(JustifyMode::LEFT)),
+            Line::Qr(data) => qr(&mut p, &data),
         }
         .map_err(fail)?;
     }
     p.feeds(4).and_then(|p| p.print_cut()).map_err(fail)?;
     let bytes = memory.0.borrow().clone();
     Ok(bytes)
+}
+
+/// The same lines as pictures (`raster.rs`): no character set is used, so
+/// any ESC/POS printer prints them; the QR code stays the printer's own.
+fn render_raster(
+    lines: &[Line],
+    paper: Paper,
+    printer: &PrinterConfig,
+    language: &str,
+) -> Result<Vec<u8>, PrintError> {
+    let pictures = raster::draw(lines, paper, printer.raster_font(), language)?;
+    let memory = Memory::default();
+    let mut p = Printer::new(memory.clone(), Protocol::default(), None);
+    let fail = |e: escpos::errors::PrinterError| {
+        PrintError::Content(format!("cannot lay out the slip: {e}"))
+    };
+    p.init().map_err(fail)?;
+    for (line, picture) in lines.iter().zip(pictures) {
+        match (line, picture) {
+            (_, Some(picture)) => p.custom(&picture.gs_v_0()),
+            (Line::Qr(data), None) => qr(&mut p, data),
+            (_, None) => continue,
+        }
+        .map_err(fail)?;
+    }
+    p.feeds(4).and_then(|p| p.print_cut()).map_err(fail)?;
+    let bytes = memory.0.borrow().clone();
+    Ok(bytes)
+}
+
+/// A QR code of `data`, centred, model 2, module 6, correction M.
+fn qr<'a>(
+    p: &'a mut Printer<Memory>,
+    data: &str,
+) -> escpos::errors::Result<&'a mut Printer<Memory>> {
+    p.justify(JustifyMode::CENTER)
+        .and_then(|p| {
+            p.qrcode_option(
+                data,
+                QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M),
+            )
+        })
+        .and_then(|p| p.justify(JustifyMode::LEFT))
 }

@@ -11,6 +11,41 @@ pub struct Printed {
     pub cuts: usize,
     /// Real-time status requests (DLE EOT n) among the bytes.
     pub status_requests: usize,
+    /// Raster pictures (GS v 0), in order.
+    pub pictures: Vec<Picture>,
+}
+
+/// A raster picture as the printer got it: rows of `width_bytes` bytes,
+/// the leftmost dot in the top bit, 1 = ink.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub width_bytes: usize,
+    pub height: usize,
+    pub rows: Vec<u8>,
+}
+
+impl Picture {
+    pub fn has_ink(&self) -> bool {
+        self.rows.iter().any(|b| *b != 0)
+    }
+}
+
+impl Printed {
+    /// Every picture stacked, top to bottom, as a PBM file (P4: the same
+    /// packing as GS v 0), for eyes or OCR.
+    pub fn pictures_pbm(&self) -> Vec<u8> {
+        let width = self.pictures.first().map_or(0, |p| p.width_bytes);
+        assert!(
+            self.pictures.iter().all(|p| p.width_bytes == width),
+            "pictures of one slip are one width"
+        );
+        let height: usize = self.pictures.iter().map(|p| p.height).sum();
+        let mut out = format!("P4\n{} {height}\n", width * 8).into_bytes();
+        for p in &self.pictures {
+            out.extend_from_slice(&p.rows);
+        }
+        out
+    }
 }
 
 impl Printed {
@@ -93,6 +128,19 @@ pub fn read(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Printed {
                             .push(String::from_utf8_lossy(data).into_owned());
                     }
                     i += 5 + len;
+                }
+                // GS v 0 m xL xH yL yH d...: a raster picture
+                b'v' if arg(i, 2) == b'0' => {
+                    let width_bytes = usize::from(arg(i, 4)) + 256 * usize::from(arg(i, 5));
+                    let height = usize::from(arg(i, 6)) + 256 * usize::from(arg(i, 7));
+                    let end = i + 8 + width_bytes * height;
+                    assert!(end <= bytes.len(), "a picture cut short at byte {i}");
+                    out.pictures.push(Picture {
+                        width_bytes,
+                        height,
+                        rows: bytes[i + 8..end].to_vec(),
+                    });
+                    i = end;
                 }
                 other => panic!("GS {other:#04x} at byte {i} is not known"),
             },
