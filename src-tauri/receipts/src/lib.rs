@@ -64,7 +64,8 @@ pub fn slip_for(ledger: &Ledger, job: &PrintJob, shop: &ShopConfig) -> Result<Sl
 
 /// Sends every queued slip, oldest first, and stops at the first the
 /// printer does not take (it and the rest wait for the next pass). A job
-/// is marked printed only after its bytes were written and flushed.
+/// is marked printed only after its bytes were written and flushed. Each
+/// is claimed first: one another process is sending now is left to it.
 pub fn print_pending(
     ledger: &Ledger,
     printer: &PrinterConfig,
@@ -74,8 +75,19 @@ pub fn print_pending(
     let mut report = PrintReport::default();
     let jobs = ledger.queued_prints()?;
     for (i, job) in jobs.iter().enumerate() {
-        let slip = slip_for(ledger, job, shop)?;
-        let bytes = render(&slip, printer, language)?;
+        if !ledger.claim_print(job.id)? {
+            continue;
+        }
+        let bytes = match slip_for(ledger, job, shop)
+            .and_then(|slip| render(&slip, printer, language).map_err(CashierError::from))
+        {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                // Released at once: fixed settings print it on the next pass.
+                ledger.print_failed(job.id, &e.to_string())?;
+                return Err(e);
+            }
+        };
         match send(&bytes, printer) {
             Ok(()) => {
                 ledger.print_done(job.id)?;

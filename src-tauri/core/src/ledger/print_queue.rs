@@ -5,6 +5,10 @@
 //! print is queued by hand. A job is done only once its bytes were taken.
 
 use super::{now_ms, Ledger, LedgerError};
+
+/// How long a claimed slip is left to the process that claimed it: well
+/// past a send's own timeouts (connect, write, status: seconds).
+pub const PRINT_CLAIM_MS: i64 = 60_000;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -100,10 +104,24 @@ impl Ledger {
             .optional()?)
     }
 
+    /// Takes a waiting slip for sending, in one statement: false when it
+    /// is printed already or another process (the app, `cashier-cli`)
+    /// holds it now.
+    pub fn claim_print(&self, id: i64) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let claimed = self.conn().execute(
+            "UPDATE print_jobs SET claimed_until = ?2
+             WHERE id = ?1 AND printed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?3)",
+            params![id, now + PRINT_CLAIM_MS, now],
+        )?;
+        Ok(claimed == 1)
+    }
+
     /// The printer took the job's bytes.
     pub fn print_done(&self, id: i64) -> Result<(), LedgerError> {
         self.conn().execute(
-            "UPDATE print_jobs SET printed_at = ?2, attempts = attempts + 1, last_error = NULL
+            "UPDATE print_jobs SET printed_at = ?2, attempts = attempts + 1, last_error = NULL,
+                                   claimed_until = NULL
              WHERE id = ?1 AND printed_at IS NULL",
             params![id, now_ms()],
         )?;
@@ -113,9 +131,52 @@ impl Ledger {
     /// The printer did not take it: it waits for the next try.
     pub fn print_failed(&self, id: i64, error: &str) -> Result<(), LedgerError> {
         self.conn().execute(
-            "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?2, claimed_until = NULL
+             WHERE id = ?1",
             params![id, crate::text::one_line(error, 300)],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The app's print task and `cashier-cli print --pending` on one ledger:
+    /// a slip one holds is not the other's to send, until it is done, given
+    /// back after a failure, or the claim lapses (its holder died).
+    #[test]
+    fn a_claimed_slip_is_sent_by_one_process_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let app = Ledger::open(&path).unwrap();
+        let cli = Ledger::open(&path).unwrap();
+        let job = app.queue_print(PrintKind::Test, 0).unwrap();
+        assert!(app.claim_print(job.id).unwrap());
+        assert!(!cli.claim_print(job.id).unwrap(), "held by the app");
+
+        app.print_failed(job.id, "printer away").unwrap();
+        assert!(
+            cli.claim_print(job.id).unwrap(),
+            "given back after a failure"
+        );
+        cli.print_done(job.id).unwrap();
+        assert!(
+            !app.claim_print(job.id).unwrap(),
+            "printed: nothing to send"
+        );
+
+        // A holder that died mid-send: its claim lapses.
+        let job = app.queue_print(PrintKind::Test, 0).unwrap();
+        assert!(app.claim_print(job.id).unwrap());
+        cli.conn()
+            .execute(
+                "UPDATE print_jobs SET claimed_until = ?2 WHERE id = ?1",
+                params![job.id, now_ms() - 1],
+            )
+            .unwrap();
+        assert!(cli.claim_print(job.id).unwrap());
     }
 }

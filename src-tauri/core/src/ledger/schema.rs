@@ -296,6 +296,14 @@ WHEN NEW.status = 'SUCCESS' AND OLD.status <> 'SUCCESS'
 BEGIN INSERT INTO print_jobs (kind, ref_id, created_at) VALUES ('refund', NEW.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)); END;
 "#;
 
+/// A slip is claimed before it is sent (`Ledger::claim_print`): the app's
+/// print task and `cashier-cli print --pending` on the same ledger never
+/// send one slip twice. A claim lapses, so a process that died mid-send
+/// leaves nothing stuck.
+const V11: &str = r#"
+ALTER TABLE print_jobs ADD COLUMN claimed_until INTEGER;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -308,6 +316,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 

@@ -341,6 +341,9 @@ fn load_row(conn: &Connection, tbl: &str, key: &str) -> rusqlite::Result<Option<
     })
 }
 
+/// Pushed changes cleared from the outbox per transaction.
+const CLEAR_AT_ONCE: i64 = 64;
+
 impl Ledger {
     /// From now on every change is queued for the central books. The first
     /// time, everything already in the ledger is queued too, so the central
@@ -419,28 +422,50 @@ impl Ledger {
 
     /// The central books have everything up to `upto_seq`.
     pub fn outbox_pushed(&self, upto_seq: i64, refused: i64) -> Result<(), LedgerError> {
-        // One transaction, and no wait for the disk: a power cut can lose
-        // only this note that the rows were pushed, and then they are pushed
-        // again, which changes nothing (the upserts are idempotent). So the
-        // sales beside it never wait for an fsync of the push's. The lock on
-        // the connection keeps every sale's own transaction out of this
-        // window, and FULL comes back before it is released.
-        let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let done = (|| -> Result<(), rusqlite::Error> {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute("DELETE FROM outbox WHERE seq <= ?1", [upto_seq])?;
-            tx.execute(
+        // The note first, then the pushed rows cleared a few at a time: a
+        // sale waiting for the connection waits for one small transaction,
+        // never for a whole batch's. A crash or power cut in between leaves
+        // rows that are pushed again, which changes nothing (the upserts
+        // are idempotent).
+        self.without_fsync(|conn| {
+            conn.execute(
                 "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?1), last_push_at = ?2,
                      last_error = NULL, offline_since = NULL, refused_rows = refused_rows + ?3
                  WHERE id = 1",
                 params![upto_seq, now_ms(), refused],
-            )?;
-            tx.commit()
-        })();
+            )
+        })?;
+        loop {
+            let cleared = self.without_fsync(|conn| {
+                conn.execute(
+                    "DELETE FROM outbox WHERE seq IN
+                         (SELECT seq FROM outbox WHERE seq <= ?1 ORDER BY seq LIMIT ?2)",
+                    params![upto_seq, CLEAR_AT_ONCE],
+                )
+            })?;
+            if i64::try_from(cleared).unwrap_or(i64::MAX) < CLEAR_AT_ONCE {
+                return Ok(());
+            }
+            // Let a sale that waits for the connection have it now.
+            std::thread::yield_now();
+        }
+    }
+
+    /// One short write of the push's bookkeeping, without waiting for the
+    /// disk: a power cut can lose only a note that rows were pushed, and
+    /// then they are pushed again, which changes nothing. So the sales
+    /// beside it never wait for an fsync of the push's. The lock on the
+    /// connection keeps every sale's own transaction out of this window,
+    /// and FULL comes back before it is released.
+    fn without_fsync(
+        &self,
+        write: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<usize>,
+    ) -> Result<usize, LedgerError> {
+        let conn = self.conn();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let done = write(&conn);
         conn.pragma_update(None, "synchronous", "FULL")?;
-        done?;
-        Ok(())
+        Ok(done?)
     }
 
     /// A push failed: kept for the header and `books status`.
@@ -482,7 +507,12 @@ impl Ledger {
     }
 
     pub fn sync_state(&self) -> Result<SyncState, LedgerError> {
-        let conn = self.conn();
+        // On the read-only connection: the header asks after every push,
+        // and counting a long outbox must not hold up a sale.
+        self.with_reader(Self::read_sync_state)
+    }
+
+    fn read_sync_state(conn: &rusqlite::Connection) -> rusqlite::Result<SyncState> {
         let (outbox, oldest): (i64, Option<i64>) =
             conn.query_row("SELECT COUNT(*), MIN(at) FROM outbox", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -506,7 +536,6 @@ impl Ledger {
                 })
             },
         )
-        .map_err(LedgerError::from)
     }
 
     /// The highest change number given so far (pushed or not).
@@ -523,6 +552,24 @@ impl Ledger {
     /// versions come along, so nothing pulled is queued to push back.
     /// Returns how many changed here.
     pub fn apply_central_staff(&self, staff: &[StaffRow]) -> Result<usize, LedgerError> {
+        // Looked at on the read-only connection first: a pull that brings
+        // nothing new (nearly every one) takes no write lock at all.
+        let newer = self.with_reader(|conn| {
+            for s in staff {
+                let ver: Option<i64> = conn
+                    .query_row("SELECT ver FROM staff WHERE name = ?1", [&s.name], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if ver.is_none_or(|v| v < s.ver) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })?;
+        if !newer {
+            return Ok(0);
+        }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut changed = 0;
@@ -566,6 +613,26 @@ impl Ledger {
 
     /// People's PIN locks as the central books have them, where newer.
     pub fn apply_central_locks(&self, locks: &[LockRow]) -> Result<usize, LedgerError> {
+        // As for staff: nothing newer, no write lock.
+        let newer = self.with_reader(|conn| {
+            for l in locks {
+                let ver: Option<i64> = conn
+                    .query_row(
+                        "SELECT f.ver FROM pin_failures f JOIN staff s ON f.subject = 'staff:' || s.id
+                         WHERE s.name = ?1",
+                        [&l.name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if ver.map_or(l.failures > 0, |v| v < l.ver) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })?;
+        if !newer {
+            return Ok(0);
+        }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut changed = 0;
