@@ -46,10 +46,10 @@ use cashier_core::money::{Currency, Money};
 use cashier_core::paths::Paths;
 use cashier_core::wallet::Wallet;
 use cashier_testkit::pg::PgServer;
+use cashier_till::push_loop::{PushLoop, PUSH_EVERY};
 use cashier_till::Till;
 use common::{ms, stats, Table, Target};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,8 +62,6 @@ const EARLIER_DAYS: usize = 30;
 /// Scan payments per mode and round, and the rounds measured (after one to warm up).
 const ROUND: usize = 300;
 const ROUNDS: usize = 8;
-/// The app's push loop (`src-tauri/app/background.rs`, `PUSH_EVERY`).
-const PUSH_EVERY: Duration = Duration::from_secs(2);
 
 struct Shop {
     sim: hipopay_sim::SimHandle,
@@ -299,21 +297,17 @@ struct Mode {
 /// `ROUND` scan payments on the mode's till, each timed from the call to
 /// the final answer applied, with the app's push loop beside them when the
 /// mode pushes (it starts with a push of what the last round queued).
-async fn scan_round(mode: &mut Mode, round: usize) {
-    let stop = Arc::new(AtomicBool::new(false));
+async fn scan_round(mode: &mut Mode, round: usize, first_code: usize) {
+    // The app's own push loop (`cashier_till::push_loop`, as
+    // src-tauri/app/background.rs starts it): a thread of its own at the
+    // lowest CPU priority.
     let pusher = mode.pushing.then(|| {
         let till = mode.till.clone();
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let _ = till.push_central().await;
-                tokio::time::sleep(PUSH_EVERY).await;
-            }
-        })
+        PushLoop::spawn(move || Some(till.clone()), |_| {}, PUSH_EVERY).unwrap()
     });
     let engine = mode.till.engine.clone();
     for i in 0..ROUND {
-        let n = round * ROUND + i;
+        let n = first_code + round * ROUND + i;
         let req = PayRequest {
             amount: "12.50".into(),
             currency: None,
@@ -331,10 +325,9 @@ async fn scan_round(mode: &mut Mode, round: usize) {
             mode.samples.push(took);
         }
     }
-    stop.store(true, Ordering::Relaxed);
     if let Some(p) = pusher {
         // A push stuck on a silent server is not waited for.
-        p.abort();
+        p.stop();
     }
 }
 
@@ -347,6 +340,9 @@ struct Place {
     dir: PathBuf,
     /// Whether the rows carry the 1 ms target (or only inform).
     judged: bool,
+    /// Added to the payment codes' numbers: the sandbox refuses a code
+    /// that was used before, as a wallet does.
+    first_code: usize,
 }
 
 async fn scan_path(table: &mut Table, shop: &Shop, pg: &PgServer, place: &Place) {
@@ -424,7 +420,7 @@ async fn scan_path(table: &mut Table, shop: &Shop, pg: &PgServer, place: &Place)
     // moods fall on all of them alike.
     for round in 0..=ROUNDS {
         for mode in &mut modes {
-            scan_round(mode, round).await;
+            scan_round(mode, round, place.first_code).await;
         }
     }
     let queued_p99 = stats(modes[1].samples.clone()).p99;
@@ -460,6 +456,7 @@ async fn main() {
         label: "ledgers in memory",
         dir: memory.path().to_path_buf(),
         judged: true,
+        first_code: 0,
     };
     scan_path(&mut table, &shop, &pg, &in_memory).await;
     let on_disk = Place {
@@ -467,6 +464,7 @@ async fn main() {
         label: "ledgers on disk",
         dir: shop.dir.path().to_path_buf(),
         judged: false,
+        first_code: 500_000,
     };
     scan_path(&mut table, &shop, &pg, &on_disk).await;
     table.summary();

@@ -11,10 +11,6 @@ use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::error::RecvError;
 
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
-/// How often the outbox is pushed to the central books while they answer;
-/// while they do not, the wait doubles up to `PUSH_BACK_OFF_MAX`.
-const PUSH_EVERY: Duration = Duration::from_secs(2);
-const PUSH_BACK_OFF_MAX: Duration = Duration::from_secs(30);
 /// How often waiting slips are sent to the receipt printer.
 const PRINT_EVERY: Duration = Duration::from_secs(2);
 
@@ -95,33 +91,22 @@ pub async fn reconcile_once(app: &AppHandle) {
     }
 }
 
-/// Pushes the outbox to the central books (when the till keeps them) in a
-/// task of its own, so a sale never waits on the server, and tells the
-/// header how far behind the books are.
+/// Pushes the outbox to the central books (when the till keeps them) on a
+/// thread of its own at the lowest CPU priority (`cashier_till::push_loop`),
+/// so a sale never waits on the server or on the push, and tells the header
+/// how far behind the books are.
 pub fn push_periodically(app: &AppHandle) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let mut wait = PUSH_EVERY;
-        loop {
-            // The till of the moment: settings may have replaced it.
-            let till = app.try_state::<AppState>().and_then(|s| s.till().ok());
-            if let Some(till) = till {
-                match till.push_central().await {
-                    Ok(Some(sync)) => {
-                        wait = if sync.offline_since.is_some() {
-                            (wait * 2).min(PUSH_BACK_OFF_MAX)
-                        } else {
-                            PUSH_EVERY
-                        };
-                        AppEvent::BooksSync(sync).emit(&app);
-                    }
-                    Ok(None) => wait = PUSH_EVERY,
-                    Err(e) => eprintln!("cashier: central books: {e}"),
-                }
-            }
-            tokio::time::sleep(wait).await;
-        }
-    });
+    let current = app.clone();
+    let tell = app.clone();
+    let started = cashier_till::push_loop::PushLoop::spawn(
+        // The till of the moment: settings may have replaced it.
+        move || current.try_state::<AppState>().and_then(|s| s.till().ok()),
+        move |sync| AppEvent::BooksSync(sync).emit(&tell),
+        cashier_till::push_loop::PUSH_EVERY,
+    );
+    if let Err(e) = started {
+        eprintln!("cashier: central books: the push cannot start: {e}");
+    }
 }
 
 /// Sends the slips waiting in the ledger's print queue (a PAID payment's,

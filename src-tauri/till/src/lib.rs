@@ -5,6 +5,7 @@
 
 mod demo;
 mod printing;
+pub mod push_loop;
 mod store;
 
 pub use demo::{Demo, DEMO_AGENT_NO, DEMO_CUSTOMER_PAYS_AFTER, DEMO_MERCHANT_NO};
