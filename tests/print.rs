@@ -374,6 +374,41 @@ async fn a_printer_gone_mid_slip_prints_the_whole_slip_again_once() {
     slip.line_with("HKD 12.50");
 }
 
+/// A USB printer is the device file the kernel's usblp driver offers
+/// (`/dev/usb/lp0`); a plain file stands in for it. Unplugged (no device
+/// file): the sale is PAID and the slip waits; plugged in: it prints once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_usb_printer_unplugged_then_plugged_in_prints_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("lp0");
+    let c = Counter::start().await;
+    set_up(
+        &c,
+        &format!(
+            "kind = \"usb\"\npath = \"{}\"\nwidth_mm = 58\nauto_print = true\n",
+            device.display()
+        ),
+        "en",
+    );
+    c.open_shift().await;
+    let r = c.pay("9.90", WECHAT, &[]).await;
+    assert_eq!(r.code, 0, "the sale is done: {}", r.stderr);
+    assert_eq!(s(&r.json(), "status"), "PAID");
+    assert!(r.stderr.contains("wait for the printer"), "{}", r.stderr);
+    assert!(!device.exists(), "nothing made up in the device's place");
+
+    std::fs::write(&device, b"").unwrap();
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["printed"], 1);
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!(r.json()["printed"], 0);
+    let slip = read(&std::fs::read(&device).unwrap(), encoding_rs::GB18030);
+    assert_eq!(slip.cuts, 1, "printed once");
+    slip.line_with("HKD 9.90");
+    assert_fits(&slip, 32);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_serial_printer_through_a_pty_pair() {
     let printer = PtyPrinter::start();

@@ -15,8 +15,10 @@
 
 use crate::PrintError;
 use cashier_core::config::{PrinterConfig, PrinterKind};
-use escpos::driver::{Driver, FileDriver, NetworkDriver, SerialPortDriver};
+use escpos::driver::{Driver, FileDriver, SerialPortDriver};
+use std::io::{ErrorKind, Read, Write};
 use std::net::ToSocketAddrs;
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -59,39 +61,56 @@ pub fn send(bytes: &[u8], printer: &PrinterConfig) -> Result<(), PrintError> {
                 .ok_or_else(|| {
                     PrintError::Offline(format!("{what}: the address cannot be found"))
                 })?;
-            let d = NetworkDriver::open(&addr.ip().to_string(), addr.port(), Some(NETWORK_TIMEOUT))
-                .map_err(offline(format!("{what} cannot be reached")))?;
-            write_all(&d, bytes, &what)?;
-            still_there(&d, &what)
+            send_network(bytes, addr, &what)
         }
     }
 }
 
-/// After a slip: the printer's status asked for and read back on the same
-/// connection. Closed or reset: the slip may be torn, `Err` (it stays
-/// queued). No answer in time: a printer that does not talk back, `Ok`.
-fn still_there(d: &NetworkDriver, what: &str) -> Result<(), PrintError> {
+/// The slip over TCP, then the printer's status asked for and read back on
+/// the same connection. Closed or reset before it answers: the slip may be
+/// torn, `Err` (it stays queued). No answer in time: a printer that does
+/// not talk back, `Ok`. Plain `TcpStream` rather than `escpos`'s
+/// `NetworkDriver`: the close must be graceful, and the driver gives no
+/// way to shut the sending side down.
+fn send_network(bytes: &[u8], addr: SocketAddr, what: &str) -> Result<(), PrintError> {
+    let mut stream = TcpStream::connect_timeout(&addr, NETWORK_TIMEOUT)
+        .map_err(|e| PrintError::Offline(format!("{what} cannot be reached: {e}")))?;
+    let _ = stream.set_nodelay(true);
+    stream
+        .set_write_timeout(Some(NETWORK_TIMEOUT))
+        .and_then(|()| stream.set_read_timeout(Some(NETWORK_TIMEOUT)))
+        .and_then(|()| stream.write_all(bytes))
+        .and_then(|()| stream.flush())
+        .map_err(|e| PrintError::Offline(format!("{what} stopped taking the slip: {e}")))?;
     let gone = |e: String| PrintError::Offline(format!("{what} went away during the slip: {e}"));
-    d.write(&PRINTER_STATUS)
-        .and_then(|()| d.flush())
+    stream
+        .write_all(&PRINTER_STATUS)
         .map_err(|e| gone(e.to_string()))?;
     let mut answer = [0u8; 1];
-    match d.read(&mut answer) {
+    let taken = match stream.read(&mut answer) {
         Ok(0) => Err(gone("the connection was closed".into())),
         // Any answer: the connection held to the end of the slip. A printer
         // that says it is offline (cover open, paper out) keeps the slip in
         // its buffer and prints it when it is back.
         Ok(_) => Ok(()),
-        Err(escpos::errors::PrinterError::Io(e)) if timed_out(&e) => Ok(()),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(()),
         Err(e) => Err(gone(e.to_string())),
+    };
+    if taken.is_ok() {
+        close_gracefully(stream);
     }
+    taken
 }
 
-/// The crate gives I/O errors as text: a read timeout is "would block" or
-/// "timed out", as the platform words it.
-fn timed_out(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    m.contains("would block") || m.contains("timed out") || m.contains("temporarily unavailable")
+/// Says "no more" (FIN) and reads what the printer still sends (status
+/// bytes it volunteers) until it closes or a moment passes: closing with
+/// unread bytes would reset the connection, and a printer may drop the end
+/// of a slip it had not printed yet.
+fn close_gracefully(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut sink = [0u8; 256];
+    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
 }
 
 fn write_all(d: &impl Driver, bytes: &[u8], what: &str) -> Result<(), PrintError> {

@@ -40,9 +40,10 @@ impl Received {
     }
 
     /// Keeps what a network client sends and answers its real-time status
-    /// requests (DLE EOT n) as an online printer with paper does; with
-    /// `drop_after`, closes the connection once that many bytes arrived
-    /// (a printer switched off in the middle of a slip).
+    /// request (DLE EOT n, after the slip: the last bytes it sent) as an
+    /// online printer with paper does; with `drop_after`, closes the
+    /// connection once that many bytes arrived (a printer switched off in
+    /// the middle of a slip).
     fn serve(&self, mut conn: TcpStream, drop_after: Option<usize>) {
         let mut seen = Vec::new();
         let mut buf = [0u8; 4096];
@@ -52,13 +53,12 @@ impl Received {
             }
             let take = drop_after.map_or(n, |limit| n.min(limit.saturating_sub(seen.len())));
             self.0.lock().unwrap().extend_from_slice(&buf[..take]);
-            let before = status_requests(&seen);
             seen.extend_from_slice(&buf[..take]);
             if drop_after.is_some_and(|limit| seen.len() >= limit) {
                 // Gone: unread bytes make the kernel reset the connection.
                 return;
             }
-            for _ in before..status_requests(&seen) {
+            if asks_status(&seen) {
                 // 0b0001_0010: the fixed bits, online, no error.
                 if conn.write_all(&[0x12]).is_err() {
                     return;
@@ -117,9 +117,11 @@ impl NetPrinter {
     }
 }
 
-/// How many real-time status requests (DLE EOT n) `bytes` hold.
-fn status_requests(bytes: &[u8]) -> usize {
-    bytes.windows(2).filter(|w| *w == [0x10, 0x04]).count()
+/// Whether the sender's last bytes are a real-time status request (DLE
+/// EOT n): a printer parses its commands, and a request is one only where
+/// a command may start; the sender asks after the slip, at the end.
+fn asks_status(bytes: &[u8]) -> bool {
+    matches!(bytes, [.., 0x10, 0x04, 1..=4])
 }
 
 /// A port nothing listens on (a printer switched off).
