@@ -1,5 +1,5 @@
 //! The push to the central books, in the background: a thread of its own,
-//! at the lowest CPU priority, with its own async runtime. Reading a batch
+//! in the idle scheduling class, with its own async runtime. Reading a batch
 //! from the ledger, encoding it for PostgreSQL and reading the answers all
 //! take CPU; on a till's two cores, run beside the sales on the same
 //! runtime, that work made a sale wait (benches/central.rs measured +1.6 ms
@@ -73,13 +73,23 @@ impl PushLoop {
     }
 }
 
-/// This thread at nice 19: on Linux a thread's nice value is its own.
+/// This thread in Linux's idle scheduling class (SCHED_IDLE): it runs
+/// only on a core no other thread wants, and a sale's thread that wakes
+/// takes the core back at once, where a nice value only weighs the shares.
+/// At a counter the cores are idle nearly all the time, so the books are
+/// pushed within moments; a machine busy to the full would make them lag,
+/// never a sale. Should the class be refused, nice 19 (a thread's nice
+/// value is its own on Linux).
 fn lowest_cpu_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: gettid and setpriority take plain integers and touch no
-    // memory of ours; a failure only leaves the priority as it was.
+    // SAFETY: sched_setscheduler reads the parameter struct we pass for the
+    // call's length; gettid and setpriority take plain integers. A failure
+    // only leaves the priority as it was.
     unsafe {
-        let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            let tid = libc::gettid();
+            let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        }
     }
 }

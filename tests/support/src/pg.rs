@@ -173,6 +173,17 @@ impl PgServer {
             .status()
             .unwrap();
         assert!(status.success(), "renice the server");
+        // And the idle scheduling class: it runs only on a core nothing
+        // else wants, as a server on another computer would cost the till
+        // nothing. Backends forked later inherit it from the postmaster.
+        for pid in &all {
+            let status = Command::new("chrt")
+                .args(["--idle", "-a", "-p", "0", pid])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "chrt --idle the server");
+        }
     }
 
     /// Kills the server at once, as a power cut would: SIGKILL to the
