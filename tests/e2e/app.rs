@@ -34,6 +34,11 @@ pub struct Options {
     pub central: Option<CentralBooks>,
     /// A `[printer]` section's body (a virtual printer).
     pub printer: Option<String>,
+    /// `[ui] kiosk = true` in the config from the start.
+    pub kiosk: bool,
+    /// A larger screen (1600×1000) with a window manager (Openbox) on it,
+    /// which full screen needs: without one, nothing acts on the request.
+    pub window_manager: bool,
 }
 
 /// A shop's counter on central books, in Hong Kong (UTC+8, HipoPay's own
@@ -60,6 +65,10 @@ pub struct App {
     _workdir: tempfile::TempDir,
 }
 
+/// The screen of `Options::window_manager`: larger than the app's window
+/// (1280×800), so full screen shows in the window's size.
+pub const MANAGED_SCREEN: (u32, u32) = (1600, 1000);
+
 pub fn sim_config() -> SimConfig {
     cashier_testkit::sim_config_for(AGENT_NO, MERCHANT_NO)
 }
@@ -82,11 +91,12 @@ impl App {
             .unwrap_or_default();
         let good_config = format!(
                 "[hipopay]\nbase_url = \"{}\"\nagent_no = \"{AGENT_NO}\"\nmerchant_no = \"{MERCHANT_NO}\"\nprivate_key_file = \"{}\"\ntimeout_secs = 3\n\n\
-                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\ncustomer_display = {}\n",
+                 [terminal]\ncurrency = \"HKD\"\npoll_interval_ms = 200\n\n[scanner]\n{serial}\n[ui]\nlanguage = \"{}\"\ncustomer_display = {}\n{}",
                 sim.base_url(),
                 fixture(options.key_fixture.unwrap_or("agent_private_pkcs1.pem")).display(),
                 options.language.unwrap_or("en"),
                 options.customer_display,
+                if options.kiosk { "kiosk = true\n" } else { "" },
         );
         let good_config = match &options.central {
             Some(central) => {
@@ -121,7 +131,11 @@ impl App {
             std::fs::write(&db_file, bytes).expect("ledger bytes");
         }
         let config_home = dir.path().join("xdg-config");
-        let x = XServer::start();
+        let x = if options.window_manager {
+            XServer::start_managed(MANAGED_SCREEN)
+        } else {
+            XServer::start()
+        };
         let mut env = vec![
             ("DISPLAY", PathBuf::from(&x.display)),
             ("XDG_CONFIG_HOME", config_home.clone()),

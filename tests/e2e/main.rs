@@ -10,7 +10,7 @@ mod page;
 mod receipts;
 mod store;
 
-use app::{App, Options, MANAGER_PIN};
+use app::{App, Options, MANAGED_SCREEN, MANAGER_PIN};
 use fantoccini::Locator;
 
 /// Decodes the QR code in a screenshot (kept for a look when it cannot).
@@ -801,12 +801,37 @@ async fn the_customer_display_is_switched_on_and_off_in_settings() {
     app.close().await;
 }
 
-/// Kiosk mode is a manager's: on with the PIN, the app will start at login
-/// on this till's own files (an XDG autostart entry); off takes it away.
+/// Waits until the counter window covers the whole screen (`full`) or
+/// not, as the window manager has placed it.
+async fn wait_full_screen(app: &App, full: bool) {
+    let (screen_w, screen_h) = MANAGED_SCREEN;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, _, w, h) = app.client.get_window_rect().await.unwrap();
+        let covers = w as u32 >= screen_w && h as u32 >= screen_h;
+        if covers == full {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the window is {w}×{h} on a {screen_w}×{screen_h} screen; full screen wanted: {full}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Kiosk mode is a manager's: on with the PIN, the window goes full screen
+/// and the app will start at login on this till's own files (an XDG
+/// autostart entry); off takes both away.
 #[tokio::test(flavor = "multi_thread")]
 async fn kiosk_mode_adds_and_removes_the_autostart_entry_with_a_managers_pin() {
-    let app = App::launch(Options::default()).await;
+    let app = App::launch(Options {
+        window_manager: true,
+        ..Options::default()
+    })
+    .await;
     app.first_run_and_open_shift().await;
+    wait_full_screen(&app, false).await;
     app.nav("settings").await;
     let entry = app
         .config_home
@@ -833,6 +858,7 @@ async fn kiosk_mode_adds_and_removes_the_autostart_entry_with_a_managers_pin() {
     assert!(text.contains(&exec), "{text}");
     let config = std::fs::read_to_string(&app.config_file).unwrap();
     assert!(config.contains("kiosk = true"), "{config}");
+    wait_full_screen(&app, true).await;
 
     app.click("#set-kiosk").await;
     app.fill("#settings-pin", MANAGER_PIN).await;
@@ -844,6 +870,22 @@ async fn kiosk_mode_adds_and_removes_the_autostart_entry_with_a_managers_pin() {
     }
     let config = std::fs::read_to_string(&app.config_file).unwrap();
     assert!(config.contains("kiosk = false"), "{config}");
+    wait_full_screen(&app, false).await;
+    app.close().await;
+}
+
+/// A till in kiosk mode starts full screen, first-run screen included: a
+/// cashier never sees the desktop behind it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_till_in_kiosk_mode_starts_full_screen() {
+    let app = App::launch(Options {
+        window_manager: true,
+        kiosk: true,
+        ..Options::default()
+    })
+    .await;
+    app.wait_visible("#first-name").await;
+    wait_full_screen(&app, true).await;
     app.close().await;
 }
 

@@ -36,18 +36,55 @@ pub fn tauri_driver() -> PathBuf {
 /// may never come. Killing it also ends an app a failed test left behind.
 pub struct XServer {
     child: Child,
+    /// Openbox on this screen, where one was asked for.
+    window_manager: Option<Child>,
     pub display: String,
 }
 
 impl XServer {
+    /// A 1280×800 screen with no window manager.
     pub fn start() -> XServer {
+        XServer::start_sized("1280x800x24")
+    }
+
+    /// A `(width, height)` screen with a window manager (Openbox), for what
+    /// only a window manager does: full screen, for one.
+    pub fn start_managed((width, height): (u32, u32)) -> XServer {
+        let mut x = XServer::start_sized(&format!("{width}x{height}x24"));
+        let wm = Command::new("openbox")
+            .args(["--sm-disable"])
+            .env("DISPLAY", &x.display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox must be installed (scripts/install-deps installs it)");
+        x.window_manager = Some(wm);
+        // Openbox owns the screen once it has set _NET_SUPPORTING_WM_CHECK;
+        // a window mapped before that would never be managed.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = Command::new("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .env("DISPLAY", &x.display)
+                .output()
+                .expect("xprop must be installed (scripts/install-deps installs it)");
+            if String::from_utf8_lossy(&out.stdout).contains("window id") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "openbox did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        x
+    }
+
+    fn start_sized(screen: &str) -> XServer {
         let mut child = Command::new("Xvfb")
             .args([
                 "-displayfd",
                 "1",
                 "-screen",
                 "0",
-                "1280x800x24",
+                screen,
                 "-nolisten",
                 "tcp",
             ])
@@ -67,6 +104,7 @@ impl XServer {
         );
         XServer {
             child,
+            window_manager: None,
             display: format!(":{}", line.trim()),
         }
     }
@@ -74,6 +112,10 @@ impl XServer {
 
 impl Drop for XServer {
     fn drop(&mut self) {
+        if let Some(wm) = &mut self.window_manager {
+            let _ = wm.kill();
+            let _ = wm.wait();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
