@@ -179,3 +179,60 @@ async fn with_the_server_away_only_the_tills_own_orders_are_refunded() {
     assert_eq!(over.code, 1, "{}", over.stdout);
     assert_eq!(refund(&c2, &no, "30").await.code, 0);
 }
+
+/// As a shop runs it, each counter on its own database role (row-level
+/// security on): C2's manager refunds C1's sale, the order's lock and the
+/// refundable amount still hold, and C2's refund lands in the books.
+#[tokio::test(flavor = "multi_thread")]
+async fn counters_on_their_own_roles_refund_each_others_orders() {
+    use super::{OWNER, OWNER_PASSWORD};
+    use crate::common::{Counter, CASHIER_PIN};
+    let pg = server();
+    pg.create_role("till_c1", "c1-pw");
+    pg.create_role("till_c2", "c2-pw");
+    let c1 = Counter::start().await;
+    c1.name("C1");
+    // The owner sets the schema up (a counter's role may not).
+    c1.join_central(&pg.url(OWNER, "cashier"), OWNER_PASSWORD);
+    c1.open_shift().await;
+    assert_eq!(c1.cli(&["books", "status"], &[]).await.code, 0);
+    c1.join_central(&pg.url("till_c1", "cashier"), "c1-pw");
+    push(&c1).await;
+    let sale = c1.pay("40.00", WECHAT, &[]).await.json();
+    let no = s(&sale, "merchant_order_no");
+    push(&c1).await;
+
+    let c2 = Counter::beside(&c1);
+    c2.name("C2");
+    c2.join_central(&pg.url("till_c2", "cashier"), "c2-pw");
+    push(&c2).await;
+    let r = c2
+        .cli(
+            &["shift", "open", "--staff", "Bo"],
+            &[("CASHIER_PIN", CASHIER_PIN)],
+        )
+        .await;
+    assert_eq!(r.code, 0, "the shop's staff at C2: {}", r.stderr);
+
+    let r = refund(&c2, &no, "15").await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(s(&r.json(), "status"), "SUCCESS");
+    push(&c2).await;
+    let rows = super::central_rows(
+        &pg,
+        "SELECT counter || ' ' || order_counter || ' ' || order_no || ' ' || amount_minor || ' ' || status FROM refunds",
+    );
+    assert_eq!(rows, [format!("C2 C1 {no} 1500 SUCCESS")]);
+    // C1's order row is still C1's, untouched by C2's role.
+    assert_eq!(
+        super::central_rows(&pg, "SELECT counter || ' ' || status FROM orders"),
+        ["C1 PAID"]
+    );
+    let over = refund(&c1, &no, "25.01").await;
+    assert_eq!(over.code, 1, "{}", over.stdout);
+    assert!(
+        s(&over.json(), "error").contains("refundable 25.00"),
+        "{}",
+        over.stdout
+    );
+}
