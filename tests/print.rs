@@ -27,7 +27,17 @@ fn network(port: u16, encoding: &str, width_mm: u32) -> String {
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_default()
+    v[key]
+        .as_str()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| panic!("no {key} in {v}"))
+}
+
+/// The order's time as a slip shows it: local, to the second.
+fn slip_time(order: &Value) -> String {
+    // `created_at` is local ISO 8601 with the offset (cashier-cli's zone is ours).
+    let at = chrono::DateTime::parse_from_rfc3339(s(order, "created_at")).unwrap();
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 fn assert_fits(slip: &Printed, columns: usize) {
@@ -63,8 +73,10 @@ async fn a_paid_payment_prints_a_slip_with_every_field_and_reprints_it() {
     slip.line_with("1 Queen's Road Central");
     slip.line_with("Hong Kong");
     assert_eq!(slip.line_with("PAYMENT"), "PAYMENT");
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    assert!(slip.line_with("Time").contains(&today), "{slip:#?}");
+    assert!(
+        slip.line_with("Time").ends_with(&slip_time(&order)),
+        "{slip:#?}"
+    );
     assert!(slip.line_with("Counter").ends_with(" C1"));
     assert!(slip.line_with("Cashier").ends_with(" Bo"));
     assert!(slip.line_with("Wallet").ends_with(" WeChat Pay"));
@@ -123,13 +135,29 @@ async fn slips_in_traditional_chinese_on_big5_and_simplified_on_gb18030() {
             "zh-Hant",
             "big5",
             encoding_rs::BIG5,
-            ["付款", "收銀台", "微信支付", "金額", "訂單號"],
+            [
+                "付款",
+                "收銀台",
+                "微信支付",
+                "金額",
+                "訂單號",
+                "收銀員",
+                "HipoPay 單號",
+            ],
         ),
         (
             "zh-Hans",
             "gb18030",
             encoding_rs::GB18030,
-            ["付款", "收银台", "微信支付", "金额", "订单号"],
+            [
+                "付款",
+                "收银台",
+                "微信支付",
+                "金额",
+                "订单号",
+                "收银员",
+                "HipoPay 单号",
+            ],
         ),
     ] {
         let printer = NetPrinter::start();
@@ -160,7 +188,29 @@ async fn slips_in_traditional_chinese_on_big5_and_simplified_on_gb18030() {
             slip.lines[at].ends_with(number) || slip.lines[at + 1].trim() == number,
             "{language}: {slip:#?}"
         );
-        assert_eq!(slip.qr_codes.len(), 1);
+        // The rest, in the slip's language; long values go under their label.
+        let value_of = |label: &str| -> String {
+            let at = slip
+                .lines
+                .iter()
+                .position(|l| l.starts_with(label))
+                .unwrap_or_else(|| panic!("{language}: {label} in {slip:#?}"));
+            let beside = slip.lines[at][label.len()..].trim().to_string();
+            if beside.is_empty() {
+                slip.lines[at + 1].trim().to_string()
+            } else {
+                beside
+            }
+        };
+        assert_eq!(value_of(words[5]), "Bo", "{language}");
+        assert_eq!(value_of(words[6]), s(&order, "payment_no"), "{language}");
+        slip.line_with("Lucky Tea");
+        slip.line_with("1 Queen's Road Central");
+        assert!(
+            slip.lines.iter().any(|l| l.ends_with(&slip_time(&order))),
+            "{language}: the time: {slip:#?}"
+        );
+        assert_eq!(slip.qr_codes, vec![number.to_string()], "{language}");
         assert_fits(&slip, 32);
     }
 }
@@ -272,6 +322,7 @@ async fn raster_without_a_font_is_refused_clearly() {
 async fn a_refund_prints_a_slip_that_names_who_approved_it() {
     let printer = NetPrinter::start();
     let c = Counter::start().await;
+    c.name("C1");
     set_up(&c, &network(printer.port, "gb18030", 80), "en");
     c.open_shift().await;
     let order = paid(&c, "30", WECHAT).await;
@@ -313,7 +364,39 @@ async fn a_refund_prints_a_slip_that_names_who_approved_it() {
     assert!(slip
         .line_with("Refund No.")
         .ends_with(s(&refund, "outer_refund_no")));
-    assert_eq!(all.qr_codes.len(), 2, "each slip opens its order");
+    assert!(slip
+        .line_with("HipoPay No.")
+        .ends_with(s(&order, "payment_no")));
+    // The shop's name and address head both slips.
+    for head in ["Lucky Tea", "1 Queen's Road Central", "Hong Kong"] {
+        let n = all.lines.iter().filter(|l| l.trim() == head).count();
+        assert_eq!(n, 2, "{head}: {all:#?}");
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(slip.line_with("Time").contains(&today), "{slip:#?}");
+    assert!(slip.line_with("Counter").ends_with(" C1"));
+    assert!(slip.line_with("Cashier").ends_with(" Bo"));
+    assert!(slip.line_with("Wallet").ends_with(" WeChat Pay"));
+    let number = s(&order, "merchant_order_no").to_string();
+    assert_eq!(
+        all.qr_codes,
+        vec![number.clone(), number],
+        "each slip opens its order"
+    );
+
+    // Reprinted from the order: its refund slips, and only those.
+    let id = order["id"].to_string();
+    let r = c.cli(&["print", &id, "--refunds", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert_eq!(r.json()["printed"], 1);
+    let again = read(&printer.received.wait_for_cuts(3), encoding_rs::GB18030);
+    let headings: Vec<&str> = again
+        .lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| *l == "PAYMENT" || *l == "REFUND")
+        .collect();
+    assert_eq!(headings, ["PAYMENT", "REFUND", "REFUND"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -521,4 +604,34 @@ fn with_printer_port(config: &str, port: u16) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A shop that prints on a button (`auto_print = false`): a sale prints
+/// nothing and queues nothing; the slip prints when asked for.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_printing_on_a_button_a_slip_prints_only_when_asked() {
+    let printer = NetPrinter::start();
+    let c = Counter::start().await;
+    set_up(
+        &c,
+        &network(printer.port, "gb18030", 80).replace("auto_print = true", "auto_print = false"),
+        "en",
+    );
+    c.open_shift().await;
+    let order = paid(&c, "6.60", WECHAT).await;
+    let r = c.cli(&["print", "--pending", "--json"], &[]).await;
+    assert_eq!((r.code, r.json()["printed"].clone()), (0, Value::from(0)));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        printer.received.bytes().is_empty(),
+        "nothing printed by itself"
+    );
+
+    let r = c
+        .cli(&["print", &order["id"].to_string(), "--json"], &[])
+        .await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+    assert!(slip.line_with("Amount").ends_with(" HKD 6.60"));
+    assert_eq!(slip.cuts, 1);
 }
