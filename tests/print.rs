@@ -561,6 +561,12 @@ async fn the_days_report_prints_on_the_receipt_printer() {
         .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     printer.received.wait_for_cuts(2);
+    // The customer is still confirming on the phone: unclear at the close.
+    let pending = c
+        .pay("9.90", "134567890123456103", &["--wait-secs", "1"])
+        .await;
+    assert_eq!(pending.code, 3, "{}", pending.stdout);
+    let pending = pending.json();
     let r = c.cli(&["day", "print", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     let all = read(&printer.received.wait_for_cuts(3), encoding_rs::BIG5);
@@ -581,7 +587,21 @@ async fn the_days_report_prints_on_the_receipt_printer() {
     assert!(day.line_with("退款金額 (1)").ends_with(" 2.50"));
     assert!(day.line_with("淨額").ends_with(" 10.00"));
     assert!(day.line_with("Mei (1)").ends_with(" HKD 2.50"));
-    assert_eq!(day.line_with("尚未確定"), "尚未確定 (0)");
+    // The unclear order is named: what it is, how much, its number.
+    let at = day
+        .lines
+        .iter()
+        .position(|l| l.trim() == "尚未確定 (1)")
+        .unwrap_or_else(|| panic!("{day:#?}"));
+    assert!(
+        day.lines[at + 1].starts_with("付款") && day.lines[at + 1].ends_with(" HKD 9.90"),
+        "{day:#?}"
+    );
+    assert_eq!(
+        day.lines[at + 2].trim(),
+        s(&pending, "merchant_order_no"),
+        "{day:#?}"
+    );
 
     // The printer away (nothing at its port): not printed, and it says so.
     let text = std::fs::read_to_string(&c.config).unwrap();
