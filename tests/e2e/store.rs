@@ -145,5 +145,26 @@ async fn the_store_view_shows_every_counter_and_the_statement_matches() {
         .await;
     let header = app.text("#books-status").await;
     assert!(header.contains("offline since"), "{header}");
+    // The sale's changes wait in the outbox, and the header counts them.
+    let waiting: u32 = header
+        .rsplit_once('(')
+        .and_then(|(_, n)| n.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count in {header:?}"));
+    assert!(waiting >= 1, "{header}");
+
+    // Back: the app sends what waited by itself, and the header says so.
+    pg.start_again();
+    app.wait_attr("#books-status", "class", "books-status ok", 60)
+        .await;
+    assert_eq!(
+        pg.sql(
+            "cashier",
+            "SELECT count(*) FROM orders WHERE counter = 'C1' AND amount_minor = 300 AND status = 'PAID'"
+        )
+        .trim(),
+        "1",
+        "the sale made offline is in the central books"
+    );
     app.close().await;
 }
