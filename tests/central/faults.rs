@@ -108,6 +108,21 @@ async fn a_day_offline_arrives_once_when_the_server_is_back() {
     );
     let refunds = central_rows(&pg, "SELECT amount_minor || ' ' || status FROM refunds");
     assert_eq!(refunds, ["250 SUCCESS"]);
+    // In order, to the last: the books have taken the till's changes up to
+    // the newest it ever queued (the outbox's sequence), and not beyond.
+    let last_queued: i64 = rusqlite::Connection::open(&c.db)
+        .unwrap()
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        central_rows(&pg, "SELECT last_seq FROM counters WHERE counter = 'C1'"),
+        [last_queued.to_string()]
+    );
+    assert_eq!(local_count(&c, "outbox"), 0, "nothing left to send");
     // Pushing again changes nothing.
     let again = push(&c).await;
     assert_eq!(

@@ -18,8 +18,13 @@ use serde_json::Value;
 const OWNER: &str = "cashier";
 const OWNER_PASSWORD: &str = "owner-pw-1";
 
+/// A text field of a JSON answer; a missing one fails the test (never
+/// reads as empty).
 fn s(v: &Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_default().to_string()
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in {v}"))
+        .to_string()
 }
 
 /// A PostgreSQL server with the shop's database, owned by `cashier`.

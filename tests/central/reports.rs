@@ -30,9 +30,11 @@ async fn one_day_report_one_csv_and_one_match_for_every_counter() {
     let c1 = till(&pg, "C1", None).await;
     push(&c1).await;
     let c2 = till(&pg, "C2", Some(&c1)).await;
-    sell(&c1, "12.50", WECHAT).await;
+    let sale = sell(&c1, "12.50", WECHAT).await;
     sell(&c1, "8.00", ALIPAY).await;
     sell(&c2, "20.00", "134567890123456001").await;
+    let r = super::refund(&c1, &s(&sale, "merchant_order_no"), "2.50").await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     push(&c1).await;
     push(&c2).await;
     let (local, hipopay_day) = today();
@@ -60,10 +62,14 @@ async fn one_day_report_one_csv_and_one_match_for_every_counter() {
         (s(wx, "paid"), wx["paid_count"].as_i64()),
         ("32.50".into(), Some(2))
     );
+    assert_eq!(
+        (s(wx, "refunded"), s(wx, "net"), wx["refund_count"].as_i64()),
+        ("2.50".into(), "30.00".into(), Some(1))
+    );
     let c2_totals = &day["counters"][1]["totals"][0];
     assert_eq!(s(c2_totals, "net"), "20.00");
 
-    // One CSV row per payment, with its counter.
+    // One CSV row per payment and per refund, with its counter.
     let out = c1.dir.path().join("day.csv");
     let r = c1
         .cli(
@@ -80,7 +86,7 @@ async fn one_day_report_one_csv_and_one_match_for_every_counter() {
         )
         .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["rows"], 3);
+    assert_eq!(r.json()["rows"], 4);
     let csv = std::fs::read_to_string(&out).unwrap();
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let counters: Vec<String> = reader
@@ -89,9 +95,35 @@ async fn one_day_report_one_csv_and_one_match_for_every_counter() {
         .collect();
     assert_eq!(
         counters.iter().filter(|c| *c == "C1").count(),
-        2,
+        3,
         "{counters:?}"
     );
+    let rows: Vec<std::collections::HashMap<String, String>> =
+        csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+            .deserialize()
+            .map(Result::unwrap)
+            .collect();
+    let refund_row = rows
+        .iter()
+        .find(|r| r["type"] == "refund")
+        .unwrap_or_else(|| panic!("the refund's row: {csv}"));
+    assert_eq!(
+        (
+            refund_row["counter"].as_str(),
+            refund_row["amount"].as_str(),
+            refund_row["staff"].as_str(),
+            refund_row["merchant_order_no"].as_str()
+        ),
+        ("C1", "-2.50", "Mei", s(&sale, "merchant_order_no").as_str()),
+        "{csv}"
+    );
+    // Each payment with HipoPay's rate and its CNY amount.
+    for r in rows.iter().filter(|r| r["type"] == "payment") {
+        assert!(
+            !r["exchange_rate"].is_empty() && !r["cny_amount"].is_empty(),
+            "{csv}"
+        );
+    }
     assert_eq!(counters.iter().filter(|c| *c == "C2").count(), 1);
 
     // HipoPay's statement against every counter's payments.
@@ -99,7 +131,7 @@ async fn one_day_report_one_csv_and_one_match_for_every_counter() {
         .cli(&["books", "match", "--date", &hipopay_day, "--json"], &[])
         .await;
     assert_eq!(m.code, 0, "{} {}", m.stdout, m.stderr);
-    assert_eq!(m.json()["matched"], 3);
+    assert_eq!(m.json()["matched"], 4, "three payments and a refund");
     // A payment at C2 HipoPay does not list: named, with its counter.
     let c2_order = c1
         .sim
