@@ -92,7 +92,7 @@ pub async fn reconcile_once(app: &AppHandle) {
 }
 
 /// Pushes the outbox to the central books (when the till keeps them) on a
-/// thread of its own at the lowest CPU priority (`cashier_till::push_loop`),
+/// thread of its own in the idle scheduling class (`cashier_till::push_loop`),
 /// so a sale never waits on the server or on the push, and tells the header
 /// how far behind the books are.
 pub fn push_periodically(app: &AppHandle) {

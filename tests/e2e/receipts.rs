@@ -7,7 +7,7 @@
 
 use crate::app::{App, Options};
 use cashier_testkit::escpos::read;
-use cashier_testkit::printer::NetPrinter;
+use cashier_testkit::printer::{free_port, NetPrinter};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -51,6 +51,7 @@ async fn slips_print_by_themselves_again_on_a_button_and_a_test_print_from_setti
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    assert!(preview.contains("HKD 12.50"), "{preview}");
     assert!(preview.contains(&order.merchant_order_no), "{preview}");
     app.client
         .execute(
@@ -111,5 +112,40 @@ async fn slips_print_by_themselves_again_on_a_button_and_a_test_print_from_setti
     let all = read(&printer.received.wait_for_cuts(4), encoding_rs::GB18030);
     assert_eq!(all.line_with("DAY REPORT"), "DAY REPORT");
     assert!(all.line_with("Paid (1)").ends_with(" 12.50"));
+    app.close().await;
+}
+
+/// A printer that is away when a sale is paid: the sale is PAID at once,
+/// the header says a slip waits, and once the printer is back the app
+/// prints it by itself, once, and the header is clear again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slip_waits_for_a_printer_that_is_away_and_prints_by_itself_when_it_is_back() {
+    let port = free_port();
+    let app = App::launch(Options {
+        printer: Some(format!(
+            "kind = \"network\"\nhost = \"127.0.0.1\"\nport = {port}\nwidth_mm = 58\nencoding = \"gb18030\"\nauto_print = true\n"
+        )),
+        ..Options::default()
+    })
+    .await;
+    app.first_run_and_open_shift().await;
+    app.keypad("7.70").await;
+    app.wait_visible("#scan-ready").await;
+    app.scanner_burst("134567890123456789").await;
+    app.wait_attr("#result", "data-status", "PAID", 20).await;
+    app.wait_attr("#printer-status", "class", "printer-status bad", 20)
+        .await;
+    let header = app.text("#printer-status").await;
+    assert!(header.contains("1 slip"), "{header}");
+
+    let printer = NetPrinter::start_on(port);
+    let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
+    assert!(slip.line_with("Amount").ends_with(" HKD 7.70"), "{slip:#?}");
+    app.wait_attr("#printer-status", "class", "printer-status ok", 20)
+        .await;
+    // Some rounds of the print queue later: still the one slip.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let all = read(&printer.received.bytes(), encoding_rs::GB18030);
+    assert_eq!(all.cuts, 1, "printed once");
     app.close().await;
 }
