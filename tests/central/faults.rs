@@ -139,6 +139,12 @@ async fn a_day_offline_arrives_once_when_the_server_is_back() {
         (s(me, "counter"), me["outbox"].as_i64()),
         ("C1".into(), Some(0))
     );
+    // When it last pushed, and nothing left behind: no lag.
+    let last = chrono::DateTime::parse_from_rfc3339(&s(me, "last_push_at")).unwrap();
+    let age = chrono::Utc::now().signed_duration_since(last);
+    assert!(age.num_seconds().abs() < 300, "{me}");
+    assert_eq!(me["lag_secs"], 0, "{me}");
+    assert!(me["pushed_rows"].as_i64().unwrap() > 0, "{me}");
 }
 
 /// PostgreSQL killed while a batch is half written (its transaction held

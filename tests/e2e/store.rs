@@ -104,9 +104,22 @@ async fn the_store_view_shows_every_counter_and_the_statement_matches() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
-    // The Store view asks a manager's PIN, then shows both counters.
+    // The Store view asks a manager's PIN: a wrong one shows nothing.
     app.nav("store").await;
     app.wait_visible("#pin-dialog").await;
+    app.fill("#pin-dialog-input", "135790").await;
+    app.click("#pin-dialog-ok").await;
+    app.wait_visible("#pin-dialog-error").await;
+    assert!(!app.text("#pin-dialog-error").await.trim().is_empty());
+    assert!(
+        app.client
+            .find_all(fantoccini::Locator::Css(".store-counter"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no counter shown without a manager's PIN"
+    );
+    // The right one: both counters.
     app.fill("#pin-dialog-input", MANAGER_PIN).await;
     app.click("#pin-dialog-ok").await;
     app.wait_hidden("#pin-dialog").await;
