@@ -108,6 +108,23 @@ async fn slips_print_by_themselves_again_on_a_button_and_a_test_print_from_setti
         day.contains("12.50") && day.contains("Nothing is unclear"),
         "{day}"
     );
+    // On A4: the print button opens the system's print dialog (stood in
+    // for here, as a dialog cannot be driven) with the day's report as the
+    // only report on the page.
+    let printed = app
+        .client
+        .execute(
+            "window.__printed = [];
+             window.print = () => window.__printed.push(
+                 [...document.querySelectorAll('#screen-shift .print-area')]
+                     .filter((el) => !el.hidden).map((el) => el.id));
+             document.getElementById('btn-shift-print').click();
+             return window.__printed;",
+            vec![],
+        )
+        .await
+        .expect("print");
+    assert_eq!(printed, serde_json::json!([["day-report"]]), "{printed}");
     app.click("#btn-day-print").await;
     let all = read(&printer.received.wait_for_cuts(4), encoding_rs::GB18030);
     assert_eq!(all.line_with("DAY REPORT"), "DAY REPORT");
