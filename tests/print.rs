@@ -611,6 +611,45 @@ async fn the_days_report_prints_on_the_receipt_printer() {
     assert!(r.stderr.contains("printer"), "{}", r.stderr);
 }
 
+/// The day's report in simplified Chinese on a GB18030 printer, 58 mm:
+/// an Alipay payment, no refund, nothing unclear.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_days_report_in_simplified_chinese_on_gb18030() {
+    let printer = NetPrinter::start();
+    let c = Counter::start().await;
+    c.name("C5");
+    set_up(&c, &network(printer.port, "gb18030", 58), "zh-Hans");
+    c.open_shift().await;
+    paid(&c, "8.80", "284567890123456789").await;
+    printer.received.wait_for_cuts(1);
+    let r = c.cli(&["day", "print", "--json"], &[]).await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let all = read(&printer.received.wait_for_cuts(2), encoding_rs::GB18030);
+    let start = all
+        .lines
+        .iter()
+        .position(|l| l.trim() == "日结报告")
+        .unwrap_or_else(|| panic!("the day's report: {all:#?}"));
+    let day = Printed {
+        lines: all.lines[start..].to_vec(),
+        ..Printed::default()
+    };
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(day.line_with("日期").ends_with(&today));
+    assert!(day.line_with("收银台").ends_with(" C5"));
+    assert_eq!(day.line_with("支付宝"), "支付宝 HKD");
+    assert!(day.line_with("收款 (1)").ends_with(" 8.80"));
+    assert!(day.line_with("净额").ends_with(" 8.80"));
+    let approvers = day
+        .lines
+        .iter()
+        .position(|l| l.trim() == "退款批准人")
+        .unwrap();
+    assert_eq!(day.lines[approvers + 1].trim(), "无");
+    assert_eq!(day.line_with("尚未确定"), "尚未确定 (0)");
+    assert_fits(&day, 32);
+}
+
 /// The config with the printer moved to `port`.
 fn with_printer_port(config: &str, port: u16) -> String {
     config
