@@ -50,6 +50,20 @@ fn assert_fits(slip: &Printed, columns: usize) {
     }
 }
 
+/// What was printed from the first line that reads `heading` on (one
+/// slip or report among several).
+fn from_heading(all: &Printed, heading: &str) -> Printed {
+    let start = all
+        .lines
+        .iter()
+        .position(|l| l.trim() == heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in {all:#?}"));
+    Printed {
+        lines: all.lines[start..].to_vec(),
+        ..Printed::default()
+    }
+}
+
 async fn paid(c: &Counter, amount: &str, code: &str) -> Value {
     let r = c.pay(amount, code, &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
@@ -345,15 +359,7 @@ async fn a_refund_prints_a_slip_that_names_who_approved_it() {
     let refund = r.json();
     let bytes = printer.received.wait_for_cuts(2);
     let all = read(&bytes, encoding_rs::GB18030);
-    let start = all
-        .lines
-        .iter()
-        .position(|l| l.trim() == "REFUND")
-        .expect("a refund slip");
-    let slip = Printed {
-        lines: all.lines[start..].to_vec(),
-        ..Printed::default()
-    };
+    let slip = from_heading(&all, "REFUND");
     assert!(slip.line_with("Refunded").ends_with(" HKD 7.50"));
     assert!(slip.line_with("Approved by").ends_with(" Mei"));
     assert!(slip.line_with("Reason").ends_with(" one cup returned"));
@@ -570,15 +576,7 @@ async fn the_days_report_prints_on_the_receipt_printer() {
     let r = c.cli(&["day", "print", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     let all = read(&printer.received.wait_for_cuts(3), encoding_rs::BIG5);
-    let start = all
-        .lines
-        .iter()
-        .position(|l| l.trim() == "日結報告")
-        .expect("the day's report");
-    let day = Printed {
-        lines: all.lines[start..].to_vec(),
-        ..Printed::default()
-    };
+    let day = from_heading(&all, "日結報告");
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     assert!(day.line_with("日期").ends_with(&today));
     assert!(day.line_with("收銀台").ends_with(" C3"));
@@ -625,15 +623,7 @@ async fn the_days_report_in_simplified_chinese_on_gb18030() {
     let r = c.cli(&["day", "print", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     let all = read(&printer.received.wait_for_cuts(2), encoding_rs::GB18030);
-    let start = all
-        .lines
-        .iter()
-        .position(|l| l.trim() == "日结报告")
-        .unwrap_or_else(|| panic!("the day's report: {all:#?}"));
-    let day = Printed {
-        lines: all.lines[start..].to_vec(),
-        ..Printed::default()
-    };
+    let day = from_heading(&all, "日结报告");
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     assert!(day.line_with("日期").ends_with(&today));
     assert!(day.line_with("收银台").ends_with(" C5"));

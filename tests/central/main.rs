@@ -62,6 +62,22 @@ async fn till(pg: &PgServer, name: &str, first: Option<&Counter>) -> Counter {
     c
 }
 
+/// A server with two counter roles (till_c1, till_c2), and C1 on its own
+/// role: the owner set the schema up first (a counter's role may not),
+/// with Mei and Bo and a shift open at C1.
+async fn c1_on_its_own_role() -> (PgServer, Counter) {
+    let pg = server();
+    pg.create_role("till_c1", "c1-pw");
+    pg.create_role("till_c2", "c2-pw");
+    let c1 = Counter::start().await;
+    c1.name("C1");
+    c1.join_central(&pg.url(OWNER, "cashier"), OWNER_PASSWORD);
+    c1.open_shift().await;
+    assert_eq!(c1.cli(&["books", "status"], &[]).await.code, 0);
+    c1.join_central(&pg.url("till_c1", "cashier"), "c1-pw");
+    (pg, c1)
+}
+
 /// `books push --json`, which must succeed.
 async fn push(c: &Counter) -> Value {
     let r = c.cli(&["books", "push", "--json"], &[]).await;

@@ -185,18 +185,8 @@ async fn with_the_server_away_only_the_tills_own_orders_are_refunded() {
 /// refundable amount still hold, and C2's refund lands in the books.
 #[tokio::test(flavor = "multi_thread")]
 async fn counters_on_their_own_roles_refund_each_others_orders() {
-    use super::{OWNER, OWNER_PASSWORD};
     use crate::common::{Counter, CASHIER_PIN};
-    let pg = server();
-    pg.create_role("till_c1", "c1-pw");
-    pg.create_role("till_c2", "c2-pw");
-    let c1 = Counter::start().await;
-    c1.name("C1");
-    // The owner sets the schema up (a counter's role may not).
-    c1.join_central(&pg.url(OWNER, "cashier"), OWNER_PASSWORD);
-    c1.open_shift().await;
-    assert_eq!(c1.cli(&["books", "status"], &[]).await.code, 0);
-    c1.join_central(&pg.url("till_c1", "cashier"), "c1-pw");
+    let (pg, c1) = super::c1_on_its_own_role().await;
     push(&c1).await;
     let sale = c1.pay("40.00", WECHAT, &[]).await.json();
     let no = s(&sale, "merchant_order_no");

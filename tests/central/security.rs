@@ -2,7 +2,7 @@
 //! own role, and row-level security lets that role write its own counter's
 //! rows only; a password is never in a config, a log or an error.
 
-use super::{push, server, OWNER, OWNER_PASSWORD};
+use super::{push, server, OWNER};
 use crate::common::Counter;
 
 /// C1 and C2 with their own roles. C2, misnamed "C1", is refused by the
@@ -10,16 +10,7 @@ use crate::common::Counter;
 /// PostgreSQL itself.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_counters_role_writes_only_its_own_counters_rows() {
-    let pg = server();
-    pg.create_role("till_c1", "c1-pw");
-    pg.create_role("till_c2", "c2-pw");
-    let c1 = Counter::start().await;
-    c1.name("C1");
-    // The owner sets the schema up (a counter's role may not).
-    c1.join_central(&pg.url(OWNER, "cashier"), OWNER_PASSWORD);
-    c1.open_shift().await;
-    assert_eq!(c1.cli(&["books", "status"], &[]).await.code, 0);
-    c1.join_central(&pg.url("till_c1", "cashier"), "c1-pw");
+    let (pg, c1) = super::c1_on_its_own_role().await;
     assert_eq!(c1.pay("12.50", "134567890123456000", &[]).await.code, 0);
     push(&c1).await;
 

@@ -84,8 +84,18 @@ async fn the_day_report_sums_each_wallet_and_currency() {
     assert_eq!((bad.code, s(&bad.json(), "kind")), (1, "input".into()));
 }
 
-/// A till in Hong Kong, where the shop's day is HipoPay's statement day.
-const HONG_KONG: &[(&str, &str)] = &[("TZ", "Asia/Hong_Kong")];
+/// The day report's "matches HipoPay's statement" stamp for `day`, read
+/// in Hong Kong, where the shop's day is HipoPay's statement day.
+async fn stamp(c: &Counter, day: &str) -> Value {
+    let r = c
+        .cli(
+            &["books", "day", "--date", day, "--json"],
+            &[("TZ", "Asia/Hong_Kong")],
+        )
+        .await;
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    r.json()["matches_statement"].clone()
+}
 
 /// The statement agrees: exit 0, every entry matched, the raw file kept
 /// (owner-only) and the day report stamped. Then HipoPay's file lists a
@@ -125,14 +135,7 @@ async fn hipopays_statement_is_matched_to_the_cent() {
     assert!(std::fs::read_to_string(&kept[0])
         .unwrap()
         .contains(&s(&wx, "merchant_order_no")));
-    let day = c
-        .cli(
-            &["books", "day", "--date", &hipopay_day, "--json"],
-            HONG_KONG,
-        )
-        .await
-        .json();
-    assert_eq!(day["matches_statement"], true, "{day}");
+    assert_eq!(stamp(&c, &hipopay_day).await, true);
 
     let alipay_no = c
         .sim
@@ -178,14 +181,7 @@ async fn hipopays_statement_is_matched_to_the_cent() {
         ),
         ("12.50".into(), "13.00".into())
     );
-    let day = c
-        .cli(
-            &["books", "day", "--date", &hipopay_day, "--json"],
-            HONG_KONG,
-        )
-        .await
-        .json();
-    assert_eq!(day["matches_statement"], false, "{day}");
+    assert_eq!(stamp(&c, &hipopay_day).await, false);
     // The text form says the same in words.
     let text = c
         .cli(&["books", "match", "--date", &hipopay_day], &[])

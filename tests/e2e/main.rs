@@ -824,7 +824,7 @@ async fn wait_full_screen(app: &App, full: bool) {
 /// and the app will start at login on this till's own files (an XDG
 /// autostart entry); off takes both away.
 #[tokio::test(flavor = "multi_thread")]
-async fn kiosk_mode_adds_and_removes_the_autostart_entry_with_a_managers_pin() {
+async fn kiosk_mode_goes_full_screen_and_starts_at_login_with_a_managers_pin() {
     let app = App::launch(Options {
         window_manager: true,
         ..Options::default()
