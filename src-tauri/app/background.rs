@@ -68,6 +68,23 @@ fn forward(app: &AppHandle, event: EngineEvent) {
         })
         .emit(app),
     }
+    tell_books_waiting(app, &state);
+}
+
+/// Every change of an order or refund queues rows for the central books;
+/// the header counts them at once, not only after the next push, which
+/// comes up to `BACK_OFF_MAX` later while the server is away.
+fn tell_books_waiting(app: &AppHandle, state: &AppState) {
+    let Ok(till) = state.till() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let read = tauri::async_runtime::spawn_blocking(move || till.books_sync()).await;
+        if let Ok(Ok(Some(sync))) = read {
+            AppEvent::BooksSync(sync).emit(&app);
+        }
+    });
 }
 
 /// Reconciles at start-up and every minute, whenever a till is running.
