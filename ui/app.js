@@ -81,7 +81,13 @@ function go(name, params = {}) {
   else if (target === 'first-run') target = st && st.shift ? 'sale' : 'login';
   else if (target === 'login' && st && st.shift) target = 'sale'; // a shift is already open
 
-  if (current && current !== target) screens[current].hide?.();
+  if (current && current !== target) {
+    screens[current].hide?.();
+    // The screens share one scrolling area: each opens at its top, not
+    // where the last one was left (a long Settings page scrolled down
+    // would otherwise open the Shift screen past its buttons).
+    $('main').scrollTop = 0;
+  }
   for (const section of $$('main > section.screen')) {
     section.classList.toggle('active', section.id === `screen-${target}`);
   }

@@ -237,9 +237,25 @@ impl App {
         );
     }
 
+    /// Opens a screen from the menu as a cashier who had scrolled the last
+    /// one down to its end, and checks it opens at its top (the screens
+    /// share one scrolling area).
     pub async fn nav(&self, screen: &str) {
+        const SCROLL_DOWN: &str = "const main = document.querySelector('main');
+             main.scrollTop = main.scrollHeight;
+             return document.body.dataset.screen";
+        const SCROLLED: &str = "return document.querySelector('main').scrollTop";
+        let from = self
+            .client
+            .execute(SCROLL_DOWN, vec![])
+            .await
+            .expect("the screen shown");
         self.click(&format!("[data-nav=\"{screen}\"]")).await;
         self.wait_visible(&format!("#screen-{screen}")).await;
+        if from.as_str() != Some(screen) {
+            let scrolled = self.client.execute(SCROLLED, vec![]).await.expect("main");
+            assert_eq!(scrolled.as_f64(), Some(0.0), "{screen} opened scrolled");
+        }
     }
 
     pub fn only_sim_order(&self) -> hipopay_sim::SimOrder {

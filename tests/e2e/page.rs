@@ -104,9 +104,29 @@ impl App {
             let el = self.wait_visible(css).await;
             match el.click().await {
                 Ok(_) => return,
-                Err(e) if Instant::now() >= deadline => panic!("click {css}: {e}"),
+                Err(e) if Instant::now() >= deadline => {
+                    let on_top = self.what_is_on_top(css).await;
+                    let shot = self.failure_screenshot(css).await;
+                    panic!("click {css}: {e:?}; on top of it: {on_top} (screen: {shot})")
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
+        }
+    }
+
+    /// What a pointer at the middle of `css` would touch, and where that is,
+    /// to say why a click did not land.
+    async fn what_is_on_top(&self, css: &str) -> String {
+        let script = "const el = document.querySelector(arguments[0]);
+             if (!el) return 'no such element';
+             const r = el.getBoundingClientRect();
+             const x = r.left + r.width / 2, y = r.top + r.height / 2;
+             const top = document.elementFromPoint(x, y);
+             const name = top ? top.tagName + (top.id ? '#' + top.id : '') + '.' + top.className : 'nothing';
+             return `${name} at ${x},${y} in a ${innerWidth}x${innerHeight} window`;";
+        match self.client.execute(script, vec![css.into()]).await {
+            Ok(answer) => answer.as_str().unwrap_or("?").to_string(),
+            Err(e) => format!("unknown ({e})"),
         }
     }
 
