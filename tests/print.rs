@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use cashier_testkit::escpos::{read, Printed};
-use cashier_testkit::printer::{free_port, NetPrinter, PtyPrinter};
+use cashier_testkit::printer::{NetPrinter, PrinterOff, PtyPrinter};
 use cashier_testkit::{Counter, MANAGER_PIN};
 use serde_json::Value;
 
@@ -318,7 +318,7 @@ async fn raster_without_a_font_is_refused_clearly() {
         &c,
         &format!(
             "{}font = \"/nowhere/NotoSansCJK.ttc\"\n",
-            network(free_port(), "raster", 80)
+            network(PrinterOff::new().port, "raster", 80)
         ),
         "en",
     );
@@ -407,9 +407,9 @@ async fn a_refund_prints_a_slip_that_names_who_approved_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_printer_that_is_away_never_blocks_a_sale_and_prints_once_when_back() {
-    let port = free_port();
+    let off = PrinterOff::new();
     let c = Counter::start().await;
-    set_up(&c, &network(port, "gb18030", 80), "en");
+    set_up(&c, &network(off.port, "gb18030", 80), "en");
     c.open_shift().await;
     let r = c.pay("12.50", WECHAT, &[]).await;
     assert_eq!(r.code, 0, "the sale is done: {}", r.stderr);
@@ -419,7 +419,7 @@ async fn a_printer_that_is_away_never_blocks_a_sale_and_prints_once_when_back() 
     assert_eq!(r.code, 3, "still away: {} {}", r.stdout, r.stderr);
     assert_eq!(r.json()["waiting"], 1);
 
-    let printer = NetPrinter::start_on(port);
+    let printer = off.switch_on();
     let r = c.cli(&["print", "--pending", "--json"], &[]).await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
     assert_eq!(r.json()["printed"], 1);
@@ -602,8 +602,9 @@ async fn the_days_report_prints_on_the_receipt_printer() {
     );
 
     // The printer away (nothing at its port): not printed, and it says so.
+    let off = PrinterOff::new();
     let text = std::fs::read_to_string(&c.config).unwrap();
-    std::fs::write(&c.config, with_printer_port(&text, free_port())).unwrap();
+    std::fs::write(&c.config, with_printer_port(&text, off.port)).unwrap();
     let r = c.cli(&["day", "print"], &[]).await;
     assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
     assert!(r.stderr.contains("printer"), "{}", r.stderr);

@@ -7,7 +7,7 @@
 
 use crate::app::{App, Options};
 use cashier_testkit::escpos::read;
-use cashier_testkit::printer::{free_port, NetPrinter};
+use cashier_testkit::printer::{NetPrinter, PrinterOff};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -137,7 +137,8 @@ async fn slips_print_by_themselves_again_on_a_button_and_a_test_print_from_setti
 /// prints it by itself, once, and the header is clear again.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slip_waits_for_a_printer_that_is_away_and_prints_by_itself_when_it_is_back() {
-    let port = free_port();
+    let off = PrinterOff::new();
+    let port = off.port;
     let app = App::launch(Options {
         printer: Some(format!(
             "kind = \"network\"\nhost = \"127.0.0.1\"\nport = {port}\nwidth_mm = 58\nencoding = \"gb18030\"\nauto_print = true\n"
@@ -155,7 +156,7 @@ async fn a_slip_waits_for_a_printer_that_is_away_and_prints_by_itself_when_it_is
     let header = app.text("#printer-status").await;
     assert!(header.contains("1 slip"), "{header}");
 
-    let printer = NetPrinter::start_on(port);
+    let printer = off.switch_on();
     let slip = read(&printer.received.wait_for_cuts(1), encoding_rs::GB18030);
     assert!(slip.line_with("Amount").ends_with(" HKD 7.70"), "{slip:#?}");
     app.wait_attr("#printer-status", "class", "printer-status ok", 20)

@@ -89,8 +89,8 @@ impl NetPrinter {
         Self::on(TcpListener::bind("127.0.0.1:0").unwrap())
     }
 
-    /// A printer switched on at a port chosen before (one that was away).
-    pub fn start_on(port: u16) -> NetPrinter {
+    /// A printer switched on at a port chosen before (`PrinterOff::switch_on`).
+    fn start_on(port: u16) -> NetPrinter {
         Self::on(TcpListener::bind(("127.0.0.1", port)).unwrap())
     }
 
@@ -124,13 +124,39 @@ fn asks_status(bytes: &[u8]) -> bool {
     matches!(bytes, [.., 0x10, 0x04, 1..=4])
 }
 
-/// A port nothing listens on (a printer switched off).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A network printer that is switched off: nothing listens at its port,
+/// so the app's connection is refused. The port stays held by a socket
+/// that is bound but never listens: a port merely found free and let go
+/// could be taken meanwhile by another test's server (which would then
+/// "print" the slip), or by the app's own connection to it (a TCP
+/// connection to a free local port can pick that same port as its source
+/// and connect to itself).
+pub struct PrinterOff {
+    pub port: u16,
+    held: socket2::Socket,
+}
+
+impl PrinterOff {
+    pub fn new() -> PrinterOff {
+        let held =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        held.bind(&any_port.into()).unwrap();
+        let port = held.local_addr().unwrap().as_socket().unwrap().port();
+        PrinterOff { port, held }
+    }
+
+    /// The printer switched on, at the same port.
+    pub fn switch_on(self) -> NetPrinter {
+        drop(self.held);
+        NetPrinter::start_on(self.port)
+    }
+}
+
+impl Default for PrinterOff {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// A serial receipt printer: the app writes to `path`, the printer's end
