@@ -50,16 +50,22 @@ async fn till(pg: &PgServer, name: &str, first: Option<&Counter>) -> Counter {
         Some(_) => {
             let r = push(&c).await;
             assert_eq!(r["remaining"], 0, "{r}");
-            let r = c
-                .cli(
-                    &["shift", "open", "--staff", "Bo"],
-                    &[("CASHIER_PIN", common::CASHIER_PIN)],
-                )
-                .await;
-            assert_eq!(r.code, 0, "Bo's PIN works at {name}: {}", r.stderr);
+            bo_opens_a_shift(&c).await;
         }
     }
     c
+}
+
+/// Bo the cashier opens a shift at `c` with the PIN the central books
+/// gave it (staff pulled by the last push).
+async fn bo_opens_a_shift(c: &Counter) {
+    let r = c
+        .cli(
+            &["shift", "open", "--staff", "Bo"],
+            &[("CASHIER_PIN", common::CASHIER_PIN)],
+        )
+        .await;
+    assert_eq!(r.code, 0, "Bo's PIN works at this counter: {}", r.stderr);
 }
 
 /// A server with two counter roles (till_c1, till_c2), and C1 on its own

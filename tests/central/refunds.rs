@@ -48,13 +48,7 @@ async fn a_refund_at_c2_of_a_sale_at_c1() {
         "{report}"
     );
     // The rest can be refunded at C1, not a cent more.
-    let over = refund(&c1, &no, "25.01").await;
-    assert_eq!(over.code, 1, "{}", over.stdout);
-    assert!(
-        s(&over.json(), "error").contains("refundable 25.00"),
-        "{}",
-        over.stdout
-    );
+    refused_past_what_is_left(&c1, &no, "25.01", "25.00").await;
     let rest = refund(&c1, &no, "25").await;
     assert_eq!(rest.code, 0, "{}", rest.stderr);
     assert_eq!(
@@ -185,7 +179,7 @@ async fn with_the_server_away_only_the_tills_own_orders_are_refunded() {
 /// refundable amount still hold, and C2's refund lands in the books.
 #[tokio::test(flavor = "multi_thread")]
 async fn counters_on_their_own_roles_refund_each_others_orders() {
-    use crate::common::{Counter, CASHIER_PIN};
+    use crate::common::Counter;
     let (pg, c1) = super::c1_on_its_own_role().await;
     push(&c1).await;
     let sale = c1.pay("40.00", WECHAT, &[]).await.json();
@@ -196,13 +190,7 @@ async fn counters_on_their_own_roles_refund_each_others_orders() {
     c2.name("C2");
     c2.join_central(&pg.url("till_c2", "cashier"), "c2-pw");
     push(&c2).await;
-    let r = c2
-        .cli(
-            &["shift", "open", "--staff", "Bo"],
-            &[("CASHIER_PIN", CASHIER_PIN)],
-        )
-        .await;
-    assert_eq!(r.code, 0, "the shop's staff at C2: {}", r.stderr);
+    super::bo_opens_a_shift(&c2).await;
 
     let r = refund(&c2, &no, "15").await;
     assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
@@ -218,11 +206,14 @@ async fn counters_on_their_own_roles_refund_each_others_orders() {
         super::central_rows(&pg, "SELECT counter || ' ' || status FROM orders"),
         ["C1 PAID"]
     );
-    let over = refund(&c1, &no, "25.01").await;
+    refused_past_what_is_left(&c1, &no, "25.01", "25.00").await;
+}
+
+/// A refund of `amount` of order `no` at `c` is refused, saying only
+/// `left` can still be refunded.
+async fn refused_past_what_is_left(c: &crate::common::Counter, no: &str, amount: &str, left: &str) {
+    let over = refund(c, no, amount).await;
     assert_eq!(over.code, 1, "{}", over.stdout);
-    assert!(
-        s(&over.json(), "error").contains("refundable 25.00"),
-        "{}",
-        over.stdout
-    );
+    let error = s(&over.json(), "error");
+    assert!(error.contains(&format!("refundable {left}")), "{error}");
 }
